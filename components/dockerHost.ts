@@ -1,0 +1,187 @@
+import * as compute from "@pulumi/azure-native/compute";
+import * as network from "@pulumi/azure-native/network";
+import * as pulumi from "@pulumi/pulumi";
+import { HostSettings } from "../config";
+import { hostnameFor } from "./dnsLabel";
+import { DockerProvisioning } from "./dockerProvisioning";
+import { cloudConfig, renderUserData } from "./provisioning/userData";
+import { DockerReadinessGate } from "./readinessGate";
+
+export interface HostTlsMaterial {
+    readonly caCertPem: pulumi.Input<string>;
+    readonly serverCertPem: pulumi.Input<string>;
+    readonly serverKeyPem: pulumi.Input<string>;
+    readonly clientCertPem: pulumi.Input<string>;
+    readonly clientKeyPem: pulumi.Input<string>;
+}
+
+export interface DockerHostArgs {
+    readonly settings: HostSettings;
+    readonly stack: string;
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: string;
+    readonly subnetId: pulumi.Input<string>;
+    readonly publicIpId: pulumi.Input<string>;
+    readonly fqdn: pulumi.Input<string>;
+    readonly sshPublicKey: pulumi.Input<string>;
+    readonly tls: HostTlsMaterial;
+}
+
+/** Canonical's gen2 images: 22.04 for Azure's Docker extension (its last known-good), 24.04 otherwise. */
+export const ubuntuImages = {
+    "docker-extension": {
+        publisher: "Canonical",
+        offer: "0001-com-ubuntu-server-jammy",
+        sku: "22_04-lts-gen2",
+        version: "latest",
+    },
+    "cloud-init": { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
+} as const;
+
+/**
+ * The Ubuntu VM that runs Docker: its NIC, a data disk that outlives it, the VM itself, the
+ * provisioning that installs Docker with our server certificate, and a gate that waits until the
+ * daemon answers over mutual TLS.
+ */
+export class DockerHost extends pulumi.ComponentResource {
+    readonly vmName: pulumi.Output<string>;
+    readonly dataDiskId: pulumi.Output<string>;
+    /** `tcp://<fqdn>:<port>`, from the readiness gate: known only once the daemon answers. */
+    readonly dockerHost: pulumi.Output<string>;
+
+    constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azure-docker-host:index:DockerHost", name, {}, opts);
+        const { settings } = args;
+        const placement = { resourceGroupName: args.resourceGroupName, location: args.location };
+
+        const nic = new network.NetworkInterface(
+            `${name}-nic`,
+            {
+                ...placement,
+                ipConfigurations: [
+                    {
+                        name: "primary",
+                        primary: true,
+                        subnet: { id: args.subnetId },
+                        publicIPAddress: { id: args.publicIpId },
+                        privateIPAllocationMethod: "Dynamic",
+                    },
+                ],
+            },
+            { parent: this },
+        );
+
+        // Docker's data lives here, not on the OS disk: replacing the VM detaches and keeps it, and
+        // `pulumi destroy` stops at it until an operator unprotects it on purpose.
+        const dataDisk = new compute.Disk(
+            `${name}-data`,
+            {
+                ...placement,
+                sku: { name: "StandardSSD_LRS" },
+                diskSizeGB: settings.dataDiskSizeGb,
+                creationData: { createOption: "Empty" },
+            },
+            { parent: this, protect: true },
+        );
+        this.dataDiskId = dataDisk.id;
+
+        const vm = new compute.VirtualMachine(
+            `${name}-vm`,
+            {
+                ...placement,
+                hardwareProfile: { vmSize: settings.vmSize },
+                storageProfile: {
+                    imageReference: ubuntuImages[settings.provisioner],
+                    osDisk: {
+                        createOption: "FromImage",
+                        caching: "ReadWrite",
+                        managedDisk: { storageAccountType: "StandardSSD_LRS" },
+                        deleteOption: "Delete",
+                    },
+                    dataDisks: [
+                        {
+                            lun: 0,
+                            createOption: "Attach",
+                            caching: "ReadOnly",
+                            managedDisk: { id: dataDisk.id },
+                            deleteOption: "Detach",
+                        },
+                    ],
+                },
+                osProfile: {
+                    computerName: hostnameFor(args.stack),
+                    adminUsername: settings.adminUsername,
+                    customData: Buffer.from(
+                        renderUserData(cloudConfig(settings.provisioner, settings.dockerPort)),
+                    ).toString("base64"),
+                    linuxConfiguration: {
+                        disablePasswordAuthentication: true,
+                        provisionVMAgent: true,
+                        ssh: {
+                            publicKeys: [
+                                {
+                                    path: `/home/${settings.adminUsername}/.ssh/authorized_keys`,
+                                    keyData: args.sshPublicKey,
+                                },
+                            ],
+                        },
+                        patchSettings: {
+                            patchMode: "AutomaticByPlatform",
+                            assessmentMode: "AutomaticByPlatform",
+                            automaticByPlatformSettings: { rebootSetting: "IfRequired" },
+                        },
+                    },
+                },
+                networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
+                diagnosticsProfile: { bootDiagnostics: { enabled: true } },
+                securityProfile: {
+                    securityType: "TrustedLaunch",
+                    uefiSettings: { secureBootEnabled: true, vTpmEnabled: true },
+                },
+            },
+            {
+                parent: this,
+                // Azure refuses to change these on an existing VM; a change must build a new VM. The
+                // old one goes first, because the data disk and the NIC attach to one VM at a time.
+                replaceOnChanges: [
+                    "osProfile.customData",
+                    "osProfile.adminUsername",
+                    "osProfile.linuxConfiguration.ssh",
+                    "storageProfile.imageReference",
+                ],
+                deleteBeforeReplace: true,
+            },
+        );
+        this.vmName = vm.name;
+
+        const provisioning = new DockerProvisioning(
+            `${name}-docker`,
+            {
+                provisioner: settings.provisioner,
+                dockerPort: settings.dockerPort,
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                vmName: vm.name,
+                tls: args.tls,
+            },
+            { parent: this },
+        );
+
+        const gate = new DockerReadinessGate(
+            `${name}-ready`,
+            {
+                host: args.fqdn,
+                port: settings.dockerPort,
+                caCertPem: args.tls.caCertPem,
+                clientCertPem: args.tls.clientCertPem,
+                clientKeyPem: args.tls.clientKeyPem,
+                timeoutSeconds: settings.readinessTimeoutSeconds,
+                revision: provisioning.revision,
+            },
+            { parent: this, dependsOn: [provisioning] },
+        );
+        this.dockerHost = gate.dockerHost;
+
+        this.registerOutputs({ vmName: this.vmName, dataDiskId: this.dataDiskId, dockerHost: this.dockerHost });
+    }
+}

@@ -1,0 +1,128 @@
+import * as https from "https";
+import * as net from "net";
+
+/** Where a Docker daemon listens and the client material that proves who we are. */
+export interface DockerTlsEndpoint {
+    readonly host: string;
+    readonly port: number;
+    readonly caCertPem: string;
+    readonly clientCertPem: string;
+    readonly clientKeyPem: string;
+}
+
+export interface BackoffPolicy {
+    readonly timeoutMs: number;
+    readonly initialDelayMs: number;
+    readonly maxDelayMs: number;
+    /** Each attempt's own limit, so one silent connection cannot eat the whole budget. */
+    readonly attemptTimeoutMs: number;
+}
+
+export const defaultBackoff: Omit<BackoffPolicy, "timeoutMs"> = {
+    initialDelayMs: 2_000,
+    maxDelayMs: 30_000,
+    attemptTimeoutMs: 10_000,
+};
+
+export interface PingResult {
+    readonly attempts: number;
+    readonly elapsedMs: number;
+    /** The API version the daemon announced in its `Api-Version` header. */
+    readonly apiVersion: string | undefined;
+}
+
+/**
+ * One `GET /_ping` over mutual TLS. Resolves with the daemon's API version when it answers 200 "OK";
+ * rejects with the TLS, network or HTTP error otherwise. The server's certificate must chain to our
+ * CA and name the host we dialled.
+ */
+export function pingDocker(endpoint: DockerTlsEndpoint, timeoutMs: number): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+        const request = https.request(
+            {
+                host: endpoint.host,
+                port: endpoint.port,
+                path: "/_ping",
+                method: "GET",
+                ca: endpoint.caCertPem,
+                cert: endpoint.clientCertPem,
+                key: endpoint.clientKeyPem,
+                // SNI must be a host name; for an IP address, Node checks the certificate's IP SANs.
+                ...(net.isIP(endpoint.host) ? {} : { servername: endpoint.host }),
+                rejectUnauthorized: true,
+                agent: false,
+                timeout: timeoutMs,
+            },
+            (response) => {
+                let body = "";
+                response.setEncoding("utf8");
+                response.on("data", (chunk: string) => (body += chunk));
+                response.on("end", () => {
+                    if (response.statusCode === 200 && body.trim() === "OK") {
+                        const version = response.headers["api-version"];
+                        resolve(Array.isArray(version) ? version[0] : version);
+                    } else {
+                        reject(new Error(`HTTP ${response.statusCode ?? "?"} from /_ping: ${body.slice(0, 200)}`));
+                    }
+                });
+            },
+        );
+        request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+        request.on("error", reject);
+        request.end();
+    });
+}
+
+/** Raised when the daemon never answered; says what was tried, for how long, and the last error. */
+export class DockerNotReadyError extends Error {
+    constructor(
+        readonly url: string,
+        readonly attempts: number,
+        readonly elapsedMs: number,
+        readonly lastError: string,
+    ) {
+        super(
+            `Docker daemon at ${url} did not answer GET /_ping over mutual TLS after ${attempts} ` +
+                `attempt(s) in ${Math.round(elapsedMs / 1000)} s; last error: ${lastError}`,
+        );
+        this.name = "DockerNotReadyError";
+    }
+}
+
+/**
+ * Pings until the daemon answers or the time budget is spent, waiting between attempts with capped
+ * exponential backoff (2 s, 4 s, 8 s ... 30 s by default). A fresh VM needs minutes to install
+ * Docker, so early refusals and timeouts are expected, not fatal.
+ */
+export async function waitForDocker(
+    endpoint: DockerTlsEndpoint,
+    policy: BackoffPolicy,
+    sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<PingResult> {
+    const started = Date.now();
+    const deadline = started + policy.timeoutMs;
+    let delay = policy.initialDelayMs;
+    for (let attempt = 1; ; attempt++) {
+        const remaining = deadline - Date.now();
+        try {
+            const apiVersion = await pingDocker(endpoint, Math.max(1, Math.min(policy.attemptTimeoutMs, remaining)));
+            return { attempts: attempt, elapsedMs: Date.now() - started, apiVersion };
+        } catch (error) {
+            const wait = Math.min(delay, deadline - Date.now());
+            if (wait <= 0) {
+                const url = `tcp://${endpoint.host}:${endpoint.port}`;
+                throw new DockerNotReadyError(url, attempt, Date.now() - started, describeError(error));
+            }
+            await sleep(wait);
+            delay = Math.min(delay * 2, policy.maxDelayMs);
+        }
+    }
+}
+
+function describeError(error: unknown): string {
+    if (error instanceof Error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+    }
+    return String(error);
+}

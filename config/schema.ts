@@ -1,0 +1,97 @@
+/**
+ * Every stack config key the program reads, with its type, description and default. This table is
+ * the single source: the loader takes defaults from it, and a test holds Pulumi.yaml's `config:`
+ * block and the README's config reference to it, so the three cannot drift.
+ *
+ * Keys without a default must be set in every stack file; Pulumi itself refuses to run without them.
+ * Optional keys whose absence means "derive it" default to the empty string, because Pulumi.yaml
+ * cannot declare an optional key without a default.
+ */
+export interface ConfigKeySpec {
+    readonly type: "string" | "integer" | "boolean" | "array";
+    readonly description: string;
+    readonly default?: string | number | boolean | readonly string[];
+}
+
+export const configSchema = {
+    location: {
+        type: "string",
+        description: "Azure region for every resource, e.g. eastasia. Display names such as 'East Asia' are accepted.",
+    },
+    allowedSourceRanges: {
+        type: "array",
+        description:
+            "IPv4 addresses or CIDR ranges allowed to reach SSH (22) and the Docker port. Required; the internet as a whole is refused.",
+        default: [],
+    },
+    vmSize: {
+        type: "string",
+        description: "Azure VM size of the Docker host.",
+        default: "Standard_B2s",
+    },
+    adminUsername: {
+        type: "string",
+        description: "Linux admin user on the VM (SSH key login only).",
+        default: "azureuser",
+    },
+    sshPublicKey: {
+        type: "string",
+        description:
+            "OpenSSH ssh-rsa public key (2048 bits or more) for the admin user. Empty: an RSA 4096 key is generated and exported as a secret.",
+        default: "",
+    },
+    dnsLabel: {
+        type: "string",
+        description:
+            "DNS label of the public IP: the host becomes <label>.<location>.cloudapp.azure.com. Empty: derived from the stack name plus a random suffix.",
+        default: "",
+    },
+    vnetAddressSpace: {
+        type: "string",
+        description: "Address space of the virtual network (IPv4 CIDR).",
+        default: "10.20.0.0/16",
+    },
+    subnetAddressPrefix: {
+        type: "string",
+        description: "Address prefix of the VM subnet; must lie inside vnetAddressSpace.",
+        default: "10.20.1.0/24",
+    },
+    provisioner: {
+        type: "string",
+        description:
+            "How Docker is installed: docker-extension (Azure's Docker VM extension, Ubuntu 22.04) or cloud-init (Docker from Ubuntu's archive, Ubuntu 24.04).",
+        default: "docker-extension",
+    },
+    dockerPort: {
+        type: "integer",
+        description: "TCP port on which the Docker daemon listens, mutual TLS only.",
+        default: 2376,
+    },
+    dataDiskSizeGb: {
+        type: "integer",
+        description: "Size in GiB of the managed data disk that holds Docker's data and outlives the VM.",
+        default: 64,
+    },
+    caValidityHours: {
+        type: "integer",
+        description: "Validity of the certificate authority, in hours.",
+        default: 87600,
+    },
+    certValidityHours: {
+        type: "integer",
+        description: "Validity of the server and client certificates, in hours.",
+        default: 8760,
+    },
+    certEarlyRenewalHours: {
+        type: "integer",
+        description: "A certificate is renewed on the first `pulumi up` within this many hours of its expiry.",
+        default: 720,
+    },
+    readinessTimeoutSeconds: {
+        type: "integer",
+        description: "How long `pulumi up` waits for the Docker daemon to answer over mutual TLS before failing.",
+        default: 900,
+    },
+} as const satisfies Record<string, ConfigKeySpec>;
+
+export type ConfigKey = keyof typeof configSchema;

@@ -1,0 +1,136 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { plausibleState } from "./plausibleState";
+
+/** The resource options the engine would have received, as read off the registration request. */
+export interface RecordedOptions {
+    readonly protect: boolean;
+    readonly deleteBeforeReplace: boolean;
+    readonly replaceOnChanges: readonly string[];
+    readonly additionalSecretOutputs: readonly string[];
+    readonly dependencies: readonly string[];
+    readonly parent: string;
+}
+
+/** One registered resource: what the program asked the engine for. */
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    /** Inputs as the engine receives them: secrets appear wrapped (see isSecretValue). */
+    readonly inputs: Record<string, unknown>;
+    readonly provider: string | undefined;
+    readonly custom: boolean;
+    readonly options: RecordedOptions;
+}
+
+export type StateOverride = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
+
+/**
+ * Pulumi mocks that record every registration and answer with plausible computed outputs. Calls
+ * (invokes) are not mocked: the program must not depend on any, and a new one fails loudly here.
+ */
+export class RecordingMocks implements pulumi.runtime.Mocks {
+    resources: RecordedResource[] = [];
+    private readonly pendingOptions = new Map<string, RecordedOptions[]>();
+    private readonly overrides = new Map<string, StateOverride>();
+
+    reset(): void {
+        this.resources = [];
+        this.pendingOptions.clear();
+        this.overrides.clear();
+    }
+
+    /** Replaces the computed outputs of every resource of one type, for this run. */
+    overrideState(type: string, override: StateOverride): void {
+        this.overrides.set(type, override);
+    }
+
+    rememberOptions(type: string, name: string, options: RecordedOptions): void {
+        const key = `${type}::${name}`;
+        this.pendingOptions.set(key, [...(this.pendingOptions.get(key) ?? []), options]);
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        const key = `${args.type}::${args.name}`;
+        const [options, ...rest] = this.pendingOptions.get(key) ?? [];
+        this.pendingOptions.set(key, rest);
+        this.resources.push({
+            type: args.type,
+            name: args.name,
+            inputs: args.inputs as Record<string, unknown>,
+            provider: args.provider || undefined,
+            custom: args.custom ?? true,
+            options: options ?? missingOptions,
+        });
+        const override = this.overrides.get(args.type);
+        const state = override ? override(args) : plausibleState(args);
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...state } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+        throw new Error(`unexpected call to ${args.token}: the program must not invoke provider functions`);
+    }
+}
+
+const missingOptions: RecordedOptions = {
+    protect: false,
+    deleteBeforeReplace: false,
+    replaceOnChanges: [],
+    additionalSecretOutputs: [],
+    dependencies: [],
+    parent: "",
+};
+
+/** Registration requests as the SDK sends them; only the getters we read. */
+interface RegisterResourceRequest {
+    getType(): string;
+    getName(): string;
+    getProtect(): boolean | undefined;
+    getDeletebeforereplace(): boolean;
+    getReplaceonchangesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
+    getDependenciesList(): string[];
+    getParent(): string;
+}
+
+/** A mock monitor that also reads the resource options off each request before the mocks see it. */
+class OptionRecordingMonitor extends MockMonitor {
+    constructor(private readonly recorder: RecordingMocks) {
+        super(recorder);
+    }
+
+    override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void) {
+        this.recorder.rememberOptions(req.getType(), req.getName(), {
+            protect: req.getProtect() ?? false,
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            dependencies: req.getDependenciesList(),
+            parent: req.getParent(),
+        });
+        return super.registerResource(req, callback);
+    }
+}
+
+export const projectName = "azure-docker-host";
+export const mocks = new RecordingMocks();
+
+/** Points the Pulumi runtime at the recording mocks for one stack. Call before declaring resources. */
+export async function useMocks(stack: string): Promise<void> {
+    await pulumi.runtime.setMocks(mocks, projectName, stack, false);
+    pulumi.runtime.setMockOptions(new OptionRecordingMonitor(mocks), projectName, stack, false);
+}
+
+/** True when a recorded input value was a secret (the engine's wire form of a secret). */
+export function isSecretValue(value: unknown): boolean {
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
+    );
+}
+
+/** The plain value inside a recorded input, whether or not it was a secret. */
+export function unwrapSecret<T = unknown>(value: unknown): T {
+    return (isSecretValue(value) ? (value as { value: unknown }).value : value) as T;
+}

@@ -1,0 +1,58 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+
+/** A PEM block whose body is base64 of a readable marker: well-formed, obviously not a real key. */
+export function fakePem(label: string, marker: string): string {
+    const body = Buffer.from(`mock ${label.toLowerCase()} for ${marker}`).toString("base64");
+    return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
+
+export const mockPublicIp = "20.205.10.20";
+export const mockSubscription = "00000000-0000-0000-0000-000000000000";
+
+/** Stable pseudo-random lowercase suffix, as Azure autonaming and random.RandomString would give. */
+function suffix(name: string, length = 8): string {
+    return createHash("sha256").update(name).digest("hex").slice(0, length);
+}
+
+/**
+ * Outputs the real providers would compute, keyed by resource type. Inputs are echoed back by the
+ * caller; these are only the computed properties the program reads.
+ */
+export function plausibleState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+    const inputs = args.inputs as Record<string, any>;
+    switch (args.type) {
+        case "tls:index/privateKey:PrivateKey":
+            return {
+                privateKeyPem: pulumi.secret(fakePem("PRIVATE KEY", args.name)),
+                privateKeyOpenssh: pulumi.secret(fakePem("OPENSSH PRIVATE KEY", args.name)),
+                publicKeyPem: fakePem("PUBLIC KEY", args.name),
+                publicKeyOpenssh: `ssh-rsa ${Buffer.from(`mock ssh key ${args.name}`).toString("base64")}\n`,
+            };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { certPem: fakePem("CERTIFICATE", args.name), readyForRenewal: false };
+        case "tls:index/certRequest:CertRequest":
+            return { certRequestPem: fakePem("CERTIFICATE REQUEST", args.name) };
+        case "random:index/randomString:RandomString":
+            return { result: suffix(args.name, Number(inputs.length ?? 8)) };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: pulumi.secret(`mock-password-${suffix(args.name, 24)}`) };
+        case "azure-native:network:PublicIPAddress":
+            return {
+                name: `${args.name}${suffix(args.name)}`,
+                ipAddress: mockPublicIp,
+                dnsSettings: {
+                    ...inputs.dnsSettings,
+                    fqdn: `${inputs.dnsSettings?.domainNameLabel}.${inputs.location}.cloudapp.azure.com`,
+                },
+            };
+        case "pulumi-nodejs:dynamic:Resource":
+            return { dockerHost: `tcp://${inputs.host}:${inputs.port}`, apiVersion: "1.47" };
+        default:
+            if (args.type.startsWith("azure-native:")) {
+                return { name: `${args.name}${suffix(args.name)}` };
+            }
+            return {};
+    }
+}

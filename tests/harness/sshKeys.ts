@@ -1,0 +1,19 @@
+import { generateKeyPairSync } from "crypto";
+
+/** An OpenSSH `ssh-rsa` public key line for a fresh RSA key of this size (RFC 4253 §6.6 wire format). */
+export function opensshRsaPublicKey(bits: number, comment = "test@example"): string {
+    const { publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
+    const jwk = publicKey.export({ format: "jwk" });
+    const field = (bytes: Buffer) => {
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(bytes.length);
+        return Buffer.concat([length, bytes]);
+    };
+    // mpints are two's complement: a leading 0x00 keeps a high first bit from reading as negative.
+    const mpint = (base64url: string) => {
+        const bytes = Buffer.from(base64url, "base64url");
+        return field((bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.alloc(1), bytes]) : bytes);
+    };
+    const blob = Buffer.concat([field(Buffer.from("ssh-rsa")), mpint(jwk.e ?? ""), mpint(jwk.n ?? "")]);
+    return `ssh-rsa ${blob.toString("base64")} ${comment}`;
+}
