@@ -155,7 +155,7 @@ export class DockerHost extends pulumi.ComponentResource {
         this.vmName = vm.name;
 
         const provisioning = new DockerProvisioning(
-            `${name}-docker`,
+            `${name}-provisioning`,
             {
                 provisioner: settings.provisioner,
                 dockerPort: settings.dockerPort,

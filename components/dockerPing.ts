@@ -73,20 +73,23 @@ export function pingDocker(endpoint: DockerTlsEndpoint, timeoutMs: number): Prom
     });
 }
 
-/** Raised when the daemon never answered; says what was tried, for how long, and the last error. */
-export class DockerNotReadyError extends Error {
-    constructor(
-        readonly url: string,
-        readonly attempts: number,
-        readonly elapsedMs: number,
-        readonly lastError: string,
-    ) {
-        super(
-            `Docker daemon at ${url} did not answer GET /_ping over mutual TLS after ${attempts} ` +
-                `attempt(s) in ${Math.round(elapsedMs / 1000)} s; last error: ${lastError}`,
-        );
-        this.name = "DockerNotReadyError";
-    }
+/** Why the daemon was judged not ready: what was tried, for how long, and the last error. */
+export interface DockerNotReadyDetails {
+    readonly url: string;
+    readonly attempts: number;
+    readonly elapsedMs: number;
+    readonly lastError: string;
+}
+
+/**
+ * A plain Error rather than a subclass: this code is serialized into the dynamic provider, and the
+ * closure serializer turns `class ... extends Error` into `Error.call(this)`, which drops the message.
+ */
+export function dockerNotReadyError(details: DockerNotReadyDetails): Error & DockerNotReadyDetails {
+    const message =
+        `Docker daemon at ${details.url} did not answer GET /_ping over mutual TLS after ${details.attempts} ` +
+        `attempt(s) in ${Math.round(details.elapsedMs / 1000)} s; last error: ${details.lastError}`;
+    return Object.assign(new Error(message), details, { name: "DockerNotReadyError" });
 }
 
 /**
@@ -110,8 +113,12 @@ export async function waitForDocker(
         } catch (error) {
             const wait = Math.min(delay, deadline - Date.now());
             if (wait <= 0) {
-                const url = `tcp://${endpoint.host}:${endpoint.port}`;
-                throw new DockerNotReadyError(url, attempt, Date.now() - started, describeError(error));
+                throw dockerNotReadyError({
+                    url: `tcp://${endpoint.host}:${endpoint.port}`,
+                    attempts: attempt,
+                    elapsedMs: Date.now() - started,
+                    lastError: describeError(error),
+                });
             }
             await sleep(wait);
             delay = Math.min(delay * 2, policy.maxDelayMs);

@@ -93,14 +93,18 @@ interface RegisterResourceRequest {
     getParent(): string;
 }
 
-/** A mock monitor that also reads the resource options off each request before the mocks see it. */
-class OptionRecordingMonitor extends MockMonitor {
-    constructor(private readonly recorder: RecordingMocks) {
-        super(recorder);
-    }
+export const projectName = "azure-docker-host";
+export const mocks = new RecordingMocks();
 
-    override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void) {
-        this.recorder.rememberOptions(req.getType(), req.getName(), {
+/** Points the Pulumi runtime at the recording mocks for one stack. Call before declaring resources. */
+export async function useMocks(stack: string): Promise<void> {
+    await pulumi.runtime.setMocks(mocks, projectName, stack, false);
+    // The mocks only see type, name and inputs; the options (protect, replaceOnChanges, ...) are read
+    // off the registration request on its way to the mock monitor.
+    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void) => {
+        mocks.rememberOptions(req.getType(), req.getName(), {
             protect: req.getProtect() ?? false,
             deleteBeforeReplace: req.getDeletebeforereplace(),
             replaceOnChanges: req.getReplaceonchangesList(),
@@ -108,17 +112,8 @@ class OptionRecordingMonitor extends MockMonitor {
             dependencies: req.getDependenciesList(),
             parent: req.getParent(),
         });
-        return super.registerResource(req, callback);
-    }
-}
-
-export const projectName = "azure-docker-host";
-export const mocks = new RecordingMocks();
-
-/** Points the Pulumi runtime at the recording mocks for one stack. Call before declaring resources. */
-export async function useMocks(stack: string): Promise<void> {
-    await pulumi.runtime.setMocks(mocks, projectName, stack, false);
-    pulumi.runtime.setMockOptions(new OptionRecordingMonitor(mocks), projectName, stack, false);
+        return register(req, callback);
+    };
 }
 
 /** True when a recorded input value was a secret (the engine's wire form of a secret). */

@@ -47,7 +47,7 @@ export function plausibleState(args: pulumi.runtime.MockResourceArgs): Record<st
                     fqdn: `${inputs.dnsSettings?.domainNameLabel}.${inputs.location}.cloudapp.azure.com`,
                 },
             };
-        case "pulumi-nodejs:dynamic:Resource":
+        case "pulumi-nodejs:dynamic/azure-docker-host:DockerReadinessGate":
             return { dockerHost: `tcp://${inputs.host}:${inputs.port}`, apiVersion: "1.47" };
         default:
             if (args.type.startsWith("azure-native:")) {
