@@ -1,0 +1,199 @@
+// Benchmark: what the program costs on top of the Pulumi packages it imports.
+//  (a) tsc type-check time of the whole project vs a one-file program with the same @pulumi imports;
+//  (b) wall time and peak memory of evaluating index.ts under mocks vs an empty program under mocks.
+// Usage: npm run bench (BENCH_RUNS=n for n measured runs of each, default 3).
+import * as fs from "fs";
+import * as path from "path";
+import { ChildReport } from "./child/report";
+import { baselineSource, describeImport, discoverPulumiImports, PulumiImport } from "./imports";
+import { median, runChild } from "./measure";
+import { formatTable } from "./table";
+
+const root = path.resolve(__dirname, "..");
+// Ignored by git, eslint and prettier: generated inputs and the results live here.
+const workDir = path.join(root, ".bench");
+// The bench's own Node runs every child, so PATH cannot pick a different version.
+const node = process.execPath;
+const tscArgs = (project: string) => ["node_modules/.bin/tsc", "-p", project, "--noEmit", "--noCheck", "false"];
+const childArgs = (script: string, ...args: string[]) => ["-r", "ts-node/register/transpile-only", script, ...args];
+
+// The first run of each pays for cold file-system caches; it is run and discarded before measuring.
+const warmupRuns = 1;
+
+interface Pair<T> {
+    readonly subject: T;
+    readonly baseline: T;
+}
+
+function runsFromEnv(): number {
+    const raw = process.env.BENCH_RUNS ?? "3";
+    const runs = Number(raw);
+    if (!Number.isInteger(runs) || runs < 1) {
+        throw new Error(`BENCH_RUNS must be a positive integer, got "${raw}"`);
+    }
+    return runs;
+}
+
+/** Writes the generated baselines: the one-file type-check program with its tsconfig, and the empty program. */
+function writeBaselines(imports: readonly PulumiImport[]): void {
+    fs.mkdirSync(workDir, { recursive: true });
+    fs.writeFileSync(path.join(workDir, "baseline.ts"), baselineSource(imports));
+    const tsconfig = {
+        // Same compilerOptions as the project; only the file list differs. "include" is reset because
+        // it would otherwise be inherited from ../tsconfig.json and pull in the project.
+        extends: "../tsconfig.json",
+        files: ["baseline.ts"],
+        include: [],
+    };
+    fs.writeFileSync(path.join(workDir, "tsconfig.json"), `${JSON.stringify(tsconfig, null, 2)}\n`);
+    fs.writeFileSync(
+        path.join(workDir, "emptyProgram.ts"),
+        'import * as pulumi from "@pulumi/pulumi";\nexport const nothing = pulumi.output(1);\n',
+    );
+}
+
+/**
+ * Runs subject and baseline alternately, so that drift in the machine's load hits both alike.
+ * Returns the measured samples of each, warm-up runs excluded.
+ */
+async function alternate<T>(label: string, runs: number, once: Pair<() => Promise<T>>): Promise<Pair<T[]>> {
+    const subject: T[] = [];
+    const baseline: T[] = [];
+    for (let i = 0; i < warmupRuns + runs; i++) {
+        const warm = i < warmupRuns;
+        process.stderr.write(`${label}: ${warm ? "warm-up" : `run ${i - warmupRuns + 1}/${runs}`}\n`);
+        const s = await once.subject();
+        const b = await once.baseline();
+        if (!warm) {
+            subject.push(s);
+            baseline.push(b);
+        }
+    }
+    return { subject, baseline };
+}
+
+async function typecheckMs(project: string): Promise<number> {
+    return (await runChild(node, tscArgs(project), root)).wallMs;
+}
+
+async function evaluate(script: string, ...args: string[]): Promise<ChildReport> {
+    const { stdout } = await runChild(node, childArgs(script, ...args), root);
+    // The report is the last line; anything the SDK logged comes before it.
+    const last = stdout.trim().split("\n").pop() ?? "";
+    const report = parseReport(last);
+    if (report === undefined) {
+        throw new Error(`${script} printed no report; its stdout was:\n${stdout}`);
+    }
+    return report;
+}
+
+function parseReport(line: string): ChildReport | undefined {
+    try {
+        const parsed = JSON.parse(line) as Partial<ChildReport> | null;
+        return parsed?.bench === "evaluation" ? (parsed as ChildReport) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+function summarize(reports: readonly ChildReport[]) {
+    const counts = [...new Set(reports.map((report) => report.resources))];
+    return {
+        medianWallMs: median(reports.map((report) => report.wallMs)),
+        medianMaxRssKb: median(reports.map((report) => report.maxRssKb)),
+        resources: counts.length === 1 ? (counts[0] as number) : counts,
+        samples: reports,
+    };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mebibytes = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
+const times = (ratio: number) => `${ratio.toFixed(2)}x`;
+
+async function main(): Promise<void> {
+    const runs = runsFromEnv();
+    const imports = discoverPulumiImports(root);
+    if (!imports.some((use) => use.specifier.startsWith("@pulumi/azure-native/"))) {
+        throw new Error("found no @pulumi/azure-native/<submodule> import in the project: nothing to compare");
+    }
+    writeBaselines(imports);
+
+    const typecheck = await alternate("(a) type-check", runs, {
+        subject: () => typecheckMs("tsconfig.json"),
+        baseline: () => typecheckMs(".bench/tsconfig.json"),
+    });
+    const evaluation = await alternate("(b) evaluation", runs, {
+        subject: () => evaluate("bench/child/program.ts"),
+        baseline: () => evaluate("bench/child/empty.ts", ".bench/emptyProgram.ts"),
+    });
+
+    const project = median(typecheck.subject);
+    const oneFile = median(typecheck.baseline);
+    const program = summarize(evaluation.subject);
+    const empty = summarize(evaluation.baseline);
+    const results = {
+        date: new Date().toISOString(),
+        node: process.version,
+        runs,
+        warmupRuns,
+        typecheck: {
+            command: tscArgs("<tsconfig>").join(" "),
+            project: { tsconfig: "tsconfig.json", medianWallMs: project, samplesMs: typecheck.subject },
+            baseline: {
+                tsconfig: ".bench/tsconfig.json",
+                imports: imports.map(describeImport),
+                medianWallMs: oneFile,
+                samplesMs: typecheck.baseline,
+            },
+            ratio: project / oneFile,
+        },
+        evaluation: {
+            program: { script: "bench/child/program.ts", ...program },
+            empty: { script: "bench/child/empty.ts", ...empty },
+            timeRatio: program.medianWallMs / empty.medianWallMs,
+            memoryRatio: program.medianMaxRssKb / empty.medianMaxRssKb,
+        },
+    };
+    fs.writeFileSync(path.join(workDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+    const { typecheck: a, evaluation: b } = results;
+    console.log(
+        [
+            `Benchmark ${results.date}, node ${results.node}, N = ${runs} alternating runs of each ` +
+                `(medians; ${warmupRuns} warm-up run of each discarded)`,
+            "",
+            "(a) Type-check wall time, tsc --noEmit --noCheck false",
+            `    baseline imports: ${a.baseline.imports.join(", ")}`,
+            formatTable([
+                ["", "median wall"],
+                ["whole project (tsconfig.json)", seconds(project)],
+                ["one-file baseline (.bench/tsconfig.json)", seconds(oneFile)],
+                ["ratio project / baseline", times(a.ratio)],
+            ]),
+            "",
+            "(b) Evaluation under Pulumi mocks, one fresh node -r ts-node/register/transpile-only process per run",
+            formatTable([
+                ["", "median wall", "median peak RSS"],
+                [
+                    `whole program (index.ts, ${program.resources} resources)`,
+                    seconds(program.medianWallMs),
+                    mebibytes(program.medianMaxRssKb),
+                ],
+                [
+                    `empty program (${empty.resources} resources)`,
+                    seconds(empty.medianWallMs),
+                    mebibytes(empty.medianMaxRssKb),
+                ],
+                ["ratio program / empty", times(b.timeRatio), times(b.memoryRatio)],
+            ]),
+            "",
+            `Ratios: type-check ${times(a.ratio)} | evaluation time ${times(b.timeRatio)}, peak memory ${times(b.memoryRatio)}`,
+            `Figures also in ${path.relative(root, path.join(workDir, "results.json"))}`,
+        ].join("\n"),
+    );
+}
+
+main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+});
