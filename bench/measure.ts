@@ -10,11 +10,17 @@ export interface Finished {
 /**
  * Runs one command to completion, never in parallel with another, so that the two cores stay free for
  * the process being timed. Rejects with the command's output when it fails: a failed run is no sample.
+ * `env` replaces the inherited environment when given.
  */
-export function runChild(command: string, args: readonly string[], cwd: string): Promise<Finished> {
+export function runChild(
+    command: string,
+    args: readonly string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv = process.env,
+): Promise<Finished> {
     return new Promise((resolve, reject) => {
         const started = performance.now();
-        const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));

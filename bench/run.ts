@@ -1,6 +1,8 @@
 // Benchmark: what the program costs on top of the Pulumi packages it imports.
 //  (a) tsc type-check time of the whole project vs a one-file program with the same @pulumi imports;
-//  (b) wall time and peak memory of evaluating index.ts under mocks vs an empty program under mocks.
+//  (b) wall time and peak memory of evaluating index.ts under mocks vs an empty program under mocks;
+//  (c) the same evaluation of index.ts with ts-node type-checking (Pulumi's default) vs transpile-only
+//      (what tsconfig's `noCheck` selects), after checking that the type-checking mode really checks.
 // Usage: npm run bench (BENCH_RUNS=n for n measured runs of each, default 3).
 import * as fs from "fs";
 import * as path from "path";
@@ -8,6 +10,7 @@ import { ChildReport } from "./child/report";
 import { baselineSource, describeImport, discoverPulumiImports, PulumiImport } from "./imports";
 import { median, runChild } from "./measure";
 import { formatTable } from "./table";
+import { checkModes, describeMode, modeArgs, modeEnv, transpileOnly, TsNodeMode, typeChecking } from "./tsnode";
 
 const root = path.resolve(__dirname, "..");
 // Ignored by git, eslint and prettier: generated inputs and the results live here.
@@ -15,7 +18,6 @@ const workDir = path.join(root, ".bench");
 // The bench's own Node runs every child, so PATH cannot pick a different version.
 const node = process.execPath;
 const tscArgs = (project: string) => ["node_modules/.bin/tsc", "-p", project, "--noEmit", "--noCheck", "false"];
-const childArgs = (script: string, ...args: string[]) => ["-r", "ts-node/register/transpile-only", script, ...args];
 
 // The first run of each pays for cold file-system caches; it is run and discarded before measuring.
 const warmupRuns = 1;
@@ -76,8 +78,8 @@ async function typecheckMs(project: string): Promise<number> {
     return (await runChild(node, tscArgs(project), root)).wallMs;
 }
 
-async function evaluate(script: string, ...args: string[]): Promise<ChildReport> {
-    const { stdout } = await runChild(node, childArgs(script, ...args), root);
+async function evaluate(mode: TsNodeMode, script: string, ...args: string[]): Promise<ChildReport> {
+    const { stdout } = await runChild(node, modeArgs(mode, script, ...args), root, modeEnv(mode));
     // The report is the last line; anything the SDK logged comes before it.
     const last = stdout.trim().split("\n").pop() ?? "";
     const report = parseReport(last);
@@ -117,20 +119,28 @@ async function main(): Promise<void> {
         throw new Error("found no @pulumi/azure-native/<submodule> import in the project: nothing to compare");
     }
     writeBaselines(imports);
+    // First, so that a type-checking mode which does not check aborts the bench before minutes of timing.
+    const sanityCheck = await checkModes(root, workDir, node);
 
     const typecheck = await alternate("(a) type-check", runs, {
         subject: () => typecheckMs("tsconfig.json"),
         baseline: () => typecheckMs(".bench/tsconfig.json"),
     });
     const evaluation = await alternate("(b) evaluation", runs, {
-        subject: () => evaluate("bench/child/program.ts"),
-        baseline: () => evaluate("bench/child/empty.ts", ".bench/emptyProgram.ts"),
+        subject: () => evaluate(transpileOnly, "bench/child/program.ts"),
+        baseline: () => evaluate(transpileOnly, "bench/child/empty.ts", ".bench/emptyProgram.ts"),
+    });
+    const tsNode = await alternate("(c) ts-node mode", runs, {
+        subject: () => evaluate(typeChecking, "bench/child/program.ts"),
+        baseline: () => evaluate(transpileOnly, "bench/child/program.ts"),
     });
 
     const project = median(typecheck.subject);
     const oneFile = median(typecheck.baseline);
     const program = summarize(evaluation.subject);
     const empty = summarize(evaluation.baseline);
+    const checked = summarize(tsNode.subject);
+    const transpiled = summarize(tsNode.baseline);
     const results = {
         date: new Date().toISOString(),
         node: process.version,
@@ -153,10 +163,18 @@ async function main(): Promise<void> {
             timeRatio: program.medianWallMs / empty.medianWallMs,
             memoryRatio: program.medianMaxRssKb / empty.medianMaxRssKb,
         },
+        tsNodeMode: {
+            script: "bench/child/program.ts",
+            sanityCheck,
+            typeChecking: { command: describeMode(typeChecking), ...checked },
+            transpileOnly: { command: describeMode(transpileOnly), ...transpiled },
+            timeRatio: checked.medianWallMs / transpiled.medianWallMs,
+            memoryRatio: checked.medianMaxRssKb / transpiled.medianMaxRssKb,
+        },
     };
     fs.writeFileSync(path.join(workDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 
-    const { typecheck: a, evaluation: b } = results;
+    const { typecheck: a, evaluation: b, tsNodeMode: c } = results;
     console.log(
         [
             `Benchmark ${results.date}, node ${results.node}, N = ${runs} alternating runs of each ` +
@@ -187,7 +205,34 @@ async function main(): Promise<void> {
                 ["ratio program / empty", times(b.timeRatio), times(b.memoryRatio)],
             ]),
             "",
-            `Ratios: type-check ${times(a.ratio)} | evaluation time ${times(b.timeRatio)}, peak memory ${times(b.memoryRatio)}`,
+            `(c) Evaluation of index.ts under Pulumi mocks (${checked.resources} resources) by ts-node mode, ` +
+                "one fresh process per run",
+            // Unlike `pulumi up`, this child also has ts-node check its own files and the test harness;
+            // said here so that the type-checking figure is read as a slight overestimate.
+            "    type-checking mode also checks the bench child and the test harness it imports",
+            formatTable([
+                ["type-checking:", c.typeChecking.command],
+                ["transpile-only:", c.transpileOnly.command],
+            ]),
+            `    sanity check: transpile-only runs ${sanityCheck.probe}, type-checking refuses it:`,
+            `      ${sanityCheck.typeCheckingReported}`,
+            formatTable([
+                ["", "median wall", "median peak RSS"],
+                [
+                    "type-checking (Pulumi's default without noCheck)",
+                    seconds(checked.medianWallMs),
+                    mebibytes(checked.medianMaxRssKb),
+                ],
+                [
+                    "transpile-only (configured: tsconfig noCheck)",
+                    seconds(transpiled.medianWallMs),
+                    mebibytes(transpiled.medianMaxRssKb),
+                ],
+                ["ratio type-checking / transpile-only", times(c.timeRatio), times(c.memoryRatio)],
+            ]),
+            "",
+            `Ratios: type-check ${times(a.ratio)} | evaluation time ${times(b.timeRatio)}, peak memory ${times(b.memoryRatio)}` +
+                ` | ts-node type-checking time ${times(c.timeRatio)}, peak memory ${times(c.memoryRatio)}`,
             `Figures also in ${path.relative(root, path.join(workDir, "results.json"))}`,
         ].join("\n"),
     );
