@@ -95,11 +95,25 @@ async function loadProgram(config: Record<string, string>, options: RunOptions):
         Object.fromEntries(Object.entries(config).map(([key, value]) => [`${projectName}:${key}`, value])),
     );
     forgetProjectModules();
+    // A failure inside an apply or a registration surfaces only as an unhandled rejection; under
+    // `pulumi up` it fails the deployment, so here it fails the run.
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    let exports: Record<string, unknown>;
     try {
-        return require(path.join(projectRoot, "index")) as Record<string, unknown>;
+        exports = require(path.join(projectRoot, "index")) as Record<string, unknown>;
     } finally {
         await waitForRegistrations();
+        await new Promise((resolve) => setImmediate(resolve));
+        process.off("unhandledRejection", onRejection);
     }
+    if (failures.length > 0) {
+        // One failure echoes through every output that depends on it; say each distinct one once.
+        const distinct = [...new Set(failures.map(String))];
+        throw new Error(`the program failed while registering resources: ${distinct.slice(0, 3).join("; ")}`);
+    }
+    return exports;
 }
 
 /** Drops the project's own modules from the require cache so index.ts runs again from the top. */
