@@ -2,7 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { DockerHost } from "./components/dockerHost";
 import { Network } from "./components/network";
 import { Pki } from "./components/pki";
-import { StackConfig } from "./config";
+import { Services } from "./components/services";
+import { mongodbPort } from "./components/mongodbService";
+import { redisPort } from "./components/redisService";
+import { ServicesSettings, StackConfig } from "./config";
 
 /** The stack's outputs: how operators and tools reach the host. Secrets stay secret. */
 export interface StackOutputs {
@@ -15,6 +18,10 @@ export interface StackOutputs {
     readonly clientKeyPem: pulumi.Output<string>;
     readonly sshCommand: pulumi.Output<string>;
     readonly sshPrivateKey: pulumi.Output<string> | undefined;
+    readonly redisConnectionString: pulumi.Output<string> | undefined;
+    readonly mongodbConnectionString: pulumi.Output<string> | undefined;
+    /** Forwards the services' loopback ports to the same ports on the operator's machine. */
+    readonly servicesTunnelCommand: pulumi.Output<string> | undefined;
 }
 
 /** Declares the whole program from a validated config. */
@@ -45,6 +52,13 @@ export function declareStack(config: StackConfig): StackOutputs {
         tls: pki,
     });
 
+    const services = new Services(name, {
+        settings: config.services,
+        dockerHost: host.dockerHost,
+        tls: pki,
+    });
+
+    const sshTarget = pulumi.interpolate`${config.host.adminUsername}@${network.fqdn}`;
     return {
         resourceGroupName: network.resourceGroupName,
         fqdn: network.fqdn,
@@ -53,7 +67,24 @@ export function declareStack(config: StackConfig): StackOutputs {
         caCertPem: pki.caCertPem,
         clientCertPem: pki.clientCertPem,
         clientKeyPem: pki.clientKeyPem,
-        sshCommand: pulumi.interpolate`ssh ${config.host.adminUsername}@${network.fqdn}`,
+        sshCommand: pulumi.interpolate`ssh ${sshTarget}`,
         sshPrivateKey: pki.sshPrivateKey,
+        redisConnectionString: services.redisConnectionString,
+        mongodbConnectionString: services.mongodbConnectionString,
+        servicesTunnelCommand: tunnelCommand(config.services, sshTarget),
     };
+}
+
+/** `ssh -N -L ...` for every service published on the VM's loopback, or undefined when there is none. */
+function tunnelCommand(
+    services: ServicesSettings,
+    sshTarget: pulumi.Output<string>,
+): pulumi.Output<string> | undefined {
+    const forwards = [
+        { settings: services.redis, port: redisPort },
+        { settings: services.mongodb, port: mongodbPort },
+    ]
+        .filter(({ settings }) => settings.enabled && settings.publish === "localhost")
+        .map(({ port }) => `-L ${port}:127.0.0.1:${port}`);
+    return forwards.length === 0 ? undefined : pulumi.interpolate`ssh -N ${forwards.join(" ")} ${sshTarget}`;
 }

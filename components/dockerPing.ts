@@ -1,14 +1,6 @@
-import * as https from "https";
-import * as net from "net";
+import { dockerApiRequest, DockerTlsEndpoint } from "./dockerApi";
 
-/** Where a Docker daemon listens and the client material that proves who we are. */
-export interface DockerTlsEndpoint {
-    readonly host: string;
-    readonly port: number;
-    readonly caCertPem: string;
-    readonly clientCertPem: string;
-    readonly clientKeyPem: string;
-}
+export type { DockerTlsEndpoint } from "./dockerApi";
 
 export interface BackoffPolicy {
     readonly timeoutMs: number;
@@ -33,44 +25,15 @@ export interface PingResult {
 
 /**
  * One `GET /_ping` over mutual TLS. Resolves with the daemon's API version when it answers 200 "OK";
- * rejects with the TLS, network or HTTP error otherwise. The server's certificate must chain to our
- * CA and name the host we dialled.
+ * rejects with the TLS, network or HTTP error otherwise.
  */
-export function pingDocker(endpoint: DockerTlsEndpoint, timeoutMs: number): Promise<string | undefined> {
-    return new Promise((resolve, reject) => {
-        const request = https.request(
-            {
-                host: endpoint.host,
-                port: endpoint.port,
-                path: "/_ping",
-                method: "GET",
-                ca: endpoint.caCertPem,
-                cert: endpoint.clientCertPem,
-                key: endpoint.clientKeyPem,
-                // SNI must be a host name; for an IP address, Node checks the certificate's IP SANs.
-                ...(net.isIP(endpoint.host) ? {} : { servername: endpoint.host }),
-                rejectUnauthorized: true,
-                agent: false,
-                timeout: timeoutMs,
-            },
-            (response) => {
-                let body = "";
-                response.setEncoding("utf8");
-                response.on("data", (chunk: string) => (body += chunk));
-                response.on("end", () => {
-                    if (response.statusCode === 200 && body.trim() === "OK") {
-                        const version = response.headers["api-version"];
-                        resolve(Array.isArray(version) ? version[0] : version);
-                    } else {
-                        reject(new Error(`HTTP ${response.statusCode ?? "?"} from /_ping: ${body.slice(0, 200)}`));
-                    }
-                });
-            },
-        );
-        request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-        request.on("error", reject);
-        request.end();
-    });
+export async function pingDocker(endpoint: DockerTlsEndpoint, timeoutMs: number): Promise<string | undefined> {
+    const response = await dockerApiRequest(endpoint, { method: "GET", path: "/_ping", timeoutMs });
+    if (response.status !== 200 || response.body.trim() !== "OK") {
+        throw new Error(`HTTP ${response.status} from /_ping: ${response.body.slice(0, 200)}`);
+    }
+    const version = response.headers["api-version"];
+    return Array.isArray(version) ? version[0] : version;
 }
 
 /** Why the daemon was judged not ready: what was tried, for how long, and the last error. */

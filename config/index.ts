@@ -3,6 +3,7 @@ import { ConfigError } from "./errors";
 import { cidrContains, formatIpv4Cidr, Ipv4Cidr, parseIpv4Cidr } from "./ipv4";
 import { adminUsernameRules, dnsLabelRules, isValidAdminUsername, isValidDnsLabel } from "./names";
 import { ConfigReader, RawConfig } from "./reader";
+import { imageBaseName, parsePinnedImage, pinnedImageRules } from "./imageReference";
 import { closestRegions, resolveRegion } from "./regions";
 import { ConfigKey } from "./schema";
 import { minimumRsaBits, parseSshRsaPublicKey } from "./sshPublicKey";
@@ -40,12 +41,30 @@ export interface CertificateSettings {
     readonly earlyRenewalHours: number;
 }
 
+export const publishModes = ["localhost", "none"] as const;
+/** Where a service's port is published on the VM: its loopback only, or nowhere. Never a public interface. */
+export type PublishMode = (typeof publishModes)[number];
+
+export interface ServiceSettings {
+    readonly enabled: boolean;
+    /** A pinned image reference: redis's image, or the base mongodb's image is built from. */
+    readonly image: string;
+    readonly memoryMb: number;
+    readonly publish: PublishMode;
+}
+
+export interface ServicesSettings {
+    readonly redis: ServiceSettings;
+    readonly mongodb: ServiceSettings;
+}
+
 export interface StackConfig {
     readonly project: string;
     readonly stack: string;
     readonly network: NetworkSettings;
     readonly host: HostSettings;
     readonly certificates: CertificateSettings;
+    readonly services: ServicesSettings;
 }
 
 export interface StackIdentity {
@@ -67,6 +86,7 @@ export function loadStackConfig(
         network: readNetwork(reader, identity.stack),
         host: readHost(reader),
         certificates: readCertificates(reader),
+        services: readServices(reader),
     };
     if (reader.problems.length > 0) {
         throw new ConfigError(identity.project, reader.problems);
@@ -270,4 +290,37 @@ function readCertificates(reader: ConfigReader): CertificateSettings {
         );
     }
     return { caValidityHours, validityHours, earlyRenewalHours };
+}
+
+function readServices(reader: ConfigReader): ServicesSettings {
+    return {
+        redis: {
+            enabled: reader.boolean("redisEnabled"),
+            image: readImage(reader, "redisImage", "redis"),
+            memoryMb: reader.integer("redisMemoryMb", 64, 65536),
+            publish: reader.oneOf("redisPublish", publishModes),
+        },
+        mongodb: {
+            enabled: reader.boolean("mongodbEnabled"),
+            image: readImage(reader, "mongodbBaseImage", "mongo"),
+            memoryMb: reader.integer("mongodbMemoryMb", 512, 262144),
+            publish: reader.oneOf("mongodbPublish", publishModes),
+        },
+    };
+}
+
+/** A pinned image of the expected kind: the services' config files and users are written for it. */
+function readImage(reader: ConfigReader, key: ConfigKey, expected: string): string {
+    const reference = (reader.string(key) ?? "").trim();
+    const image = parsePinnedImage(reference);
+    if (image === undefined) {
+        reader.report(key, reference, pinnedImageRules);
+    } else if (imageBaseName(image) !== expected) {
+        reader.report(
+            key,
+            reference,
+            `a ${expected} image (the repository must end in /${expected} or be ${expected})`,
+        );
+    }
+    return reference;
 }

@@ -42,6 +42,16 @@ export class ConfigReader {
         return value;
     }
 
+    /** true or false; Pulumi stores booleans set with `pulumi config set` as strings. */
+    boolean(key: ConfigKey): boolean {
+        const text = this.string(key) ?? "";
+        if (text !== "true" && text !== "false") {
+            this.report(key, text, "true or false");
+            return Boolean((configSchema[key] as { default?: boolean }).default);
+        }
+        return text === "true";
+    }
+
     /** One of a fixed set of words. */
     oneOf<T extends string>(key: ConfigKey, accepted: readonly T[]): T {
         const text = this.string(key) ?? "";

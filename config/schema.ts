@@ -92,6 +92,50 @@ export const configSchema = {
         description: "How long `pulumi up` waits for the Docker daemon to answer over mutual TLS before failing.",
         default: 900,
     },
+    redisEnabled: {
+        type: "boolean",
+        description: "Whether the redis container runs.",
+        default: true,
+    },
+    redisImage: {
+        type: "string",
+        description:
+            "redis image, pinned by tag (never latest), optionally with @sha256:<digest>. Debian-based tags only: the container runs as uid 999.",
+        default: "redis:7.4.2-bookworm",
+    },
+    redisMemoryMb: {
+        type: "integer",
+        description: "Memory limit of the redis container in MiB (redis itself is capped at 75% of it).",
+        default: 256,
+    },
+    redisPublish: {
+        type: "string",
+        description:
+            "Where redis's port 6379 is published: localhost (127.0.0.1 of the VM, reachable through an SSH tunnel) or none.",
+        default: "localhost",
+    },
+    mongodbEnabled: {
+        type: "boolean",
+        description: "Whether the mongodb container runs.",
+        default: true,
+    },
+    mongodbBaseImage: {
+        type: "string",
+        description:
+            "Official mongo image the mongodb image is built from, pinned by tag (never latest), optionally with @sha256:<digest>.",
+        default: "mongo:7.0.16-jammy",
+    },
+    mongodbMemoryMb: {
+        type: "integer",
+        description: "Memory limit of the mongodb container in MiB (WiredTiger's cache is sized to fit).",
+        default: 1024,
+    },
+    mongodbPublish: {
+        type: "string",
+        description:
+            "Where mongodb's port 27017 is published: localhost (127.0.0.1 of the VM, reachable through an SSH tunnel) or none.",
+        default: "localhost",
+    },
 } as const satisfies Record<string, ConfigKeySpec>;
 
 export type ConfigKey = keyof typeof configSchema;

@@ -93,6 +93,11 @@ interface RegisterResourceRequest {
     getParent(): string;
 }
 
+// The docker provider must target the host the program declares; never whatever the developer's shell points at.
+for (const variable of ["DOCKER_HOST", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "DOCKER_CONTEXT"]) {
+    Reflect.deleteProperty(process.env, variable);
+}
+
 export const projectName = "azure-docker-host";
 export const mocks = new RecordingMocks();
 

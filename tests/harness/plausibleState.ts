@@ -37,7 +37,8 @@ export function plausibleState(args: pulumi.runtime.MockResourceArgs): Record<st
         case "random:index/randomString:RandomString":
             return { result: suffix(args.name, Number(inputs.length ?? 8)) };
         case "random:index/randomPassword:RandomPassword":
-            return { result: pulumi.secret(`mock-password-${suffix(args.name, 24)}`) };
+            // Alphanumeric, as the program asks for (special: false).
+            return { result: pulumi.secret(`MockPassword${suffix(args.name, 24)}`) };
         case "azure-native:network:PublicIPAddress":
             return {
                 name: `${args.name}${suffix(args.name)}`,
@@ -49,6 +50,23 @@ export function plausibleState(args: pulumi.runtime.MockResourceArgs): Record<st
             };
         case "pulumi-nodejs:dynamic/azure-docker-host:DockerReadinessGate":
             return { dockerHost: `tcp://${inputs.host}:${inputs.port}`, apiVersion: "1.47" };
+        case "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit":
+            return {};
+        case "docker:index/remoteImage:RemoteImage":
+            return {
+                imageId: `${inputs.name}@sha256:${suffix(String(inputs.name), 64)}`,
+                repoDigest: `${inputs.name}@sha256:${suffix(String(inputs.name), 64)}`,
+            };
+        case "docker:index/image:Image":
+            return {
+                repoDigest: `${inputs.imageName}@sha256:${suffix(String(inputs.imageName), 64)}`,
+                baseImageName: inputs.imageName,
+            };
+        case "docker:index/network:Network":
+        case "docker:index/volume:Volume":
+            return { name: inputs.name ?? `${args.name}-${suffix(args.name)}` };
+        case "docker:index/container:Container":
+            return { exitCode: 0 };
         default:
             if (args.type.startsWith("azure-native:")) {
                 return { name: `${args.name}${suffix(args.name)}` };

@@ -68,6 +68,16 @@ const badInputs: BadCase[] = [
     { title: "a subnet outside the VNet", config: { subnetAddressPrefix: "10.99.1.0/24" }, key: "subnetAddressPrefix", shown: '"10.99.1.0/24"', accepted: "inside vnetAddressSpace (10.20.0.0/16)" },
     { title: "a subnet smaller than Azure allows", config: { subnetAddressPrefix: "10.20.1.0/30" }, key: "subnetAddressPrefix", shown: '"10.20.1.0/30"', accepted: "from /8 to /29" },
     { title: "a readiness timeout of zero", config: { readinessTimeoutSeconds: "0" }, key: "readinessTimeoutSeconds", shown: '"0"', accepted: "from 30 to 7200" },
+    { title: "an untagged redis image", config: { redisImage: "redis" }, key: "redisImage", shown: '"redis"', accepted: "pinned by tag" },
+    { title: "redis:latest", config: { redisImage: "redis:latest" }, key: "redisImage", shown: '"redis:latest"', accepted: "not latest" },
+    { title: "an image that is not redis", config: { redisImage: "postgres:16.4" }, key: "redisImage", shown: '"postgres:16.4"', accepted: "a redis image" },
+    { title: "a malformed digest", config: { redisImage: "redis:7.4.2@sha256:abc" }, key: "redisImage", shown: '"redis:7.4.2@sha256:abc"', accepted: "@sha256:<64 hex digits>" },
+    { title: "a mongodb base that is not mongo", config: { mongodbBaseImage: "mariadb:11.4" }, key: "mongodbBaseImage", shown: '"mariadb:11.4"', accepted: "a mongo image" },
+    { title: "redis with too little memory", config: { redisMemoryMb: "32" }, key: "redisMemoryMb", shown: '"32"', accepted: "a whole number from 64 to 65536" },
+    { title: "mongodb with too little memory", config: { mongodbMemoryMb: "256" }, key: "mongodbMemoryMb", shown: '"256"', accepted: "a whole number from 512" },
+    { title: "redis published on every interface", config: { redisPublish: "0.0.0.0" }, key: "redisPublish", shown: '"0.0.0.0"', accepted: "one of localhost, none" },
+    { title: "mongodb published publicly", config: { mongodbPublish: "public" }, key: "mongodbPublish", shown: '"public"', accepted: "one of localhost, none" },
+    { title: "a service switch that is not a boolean", config: { mongodbEnabled: "yes" }, key: "mongodbEnabled", shown: '"yes"', accepted: "true or false" },
 ];
 
 describe("stack config", () => {

@@ -1,0 +1,67 @@
+import * as https from "https";
+import * as net from "net";
+
+/** Where a Docker daemon listens and the client material that proves who we are. */
+export interface DockerTlsEndpoint {
+    readonly host: string;
+    readonly port: number;
+    readonly caCertPem: string;
+    readonly clientCertPem: string;
+    readonly clientKeyPem: string;
+}
+
+export interface DockerApiResponse {
+    readonly status: number;
+    readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+    readonly body: string;
+}
+
+/**
+ * One Docker Engine API call over mutual TLS. The server's certificate must chain to our CA and
+ * name the host we dialled; TLS, network and timeout failures reject, HTTP errors resolve with
+ * their status so callers can say what the daemon answered.
+ */
+export function dockerApiRequest(
+    endpoint: DockerTlsEndpoint,
+    request: {
+        readonly method: "GET" | "POST";
+        readonly path: string;
+        readonly body?: unknown;
+        readonly timeoutMs: number;
+    },
+): Promise<DockerApiResponse> {
+    const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+    return new Promise((resolve, reject) => {
+        const call = https.request(
+            {
+                host: endpoint.host,
+                port: endpoint.port,
+                path: request.path,
+                method: request.method,
+                headers:
+                    payload === undefined
+                        ? {}
+                        : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) },
+                ca: endpoint.caCertPem,
+                cert: endpoint.clientCertPem,
+                key: endpoint.clientKeyPem,
+                // SNI must be a host name; for an IP address, Node checks the certificate's IP SANs.
+                ...(net.isIP(endpoint.host) ? {} : { servername: endpoint.host }),
+                rejectUnauthorized: true,
+                agent: false,
+                timeout: request.timeoutMs,
+            },
+            (response) => {
+                let body = "";
+                response.setEncoding("utf8");
+                response.on("data", (chunk: string) => (body += chunk));
+                response.on("end", () =>
+                    resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+                );
+            },
+        );
+        call.on("timeout", () => call.destroy(new Error(`no answer within ${request.timeoutMs} ms`)));
+        call.on("error", reject);
+        call.end(payload);
+    });
+}

@@ -1,0 +1,69 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { ServicesSettings } from "../config";
+import { MongodbService } from "./mongodbService";
+import { RedisService } from "./redisService";
+import { ServiceTarget } from "./serviceTarget";
+
+export interface ServicesArgs {
+    readonly settings: ServicesSettings;
+    /** `tcp://<fqdn>:<port>` from the readiness gate: the provider must not dial before the daemon answers. */
+    readonly dockerHost: pulumi.Output<string>;
+    readonly tls: {
+        readonly caCertPem: pulumi.Input<string>;
+        readonly clientCertPem: pulumi.Input<string>;
+        readonly clientKeyPem: pulumi.Input<string>;
+    };
+}
+
+/**
+ * The containers on the remote host: a docker provider that speaks mutual TLS to it, a private
+ * network, and the enabled services.
+ */
+export class Services extends pulumi.ComponentResource {
+    readonly provider: docker.Provider;
+    readonly redisConnectionString: pulumi.Output<string> | undefined;
+    readonly mongodbConnectionString: pulumi.Output<string> | undefined;
+
+    constructor(name: string, args: ServicesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azure-docker-host:index:Services", name, {}, opts);
+        const { tls } = args;
+
+        this.provider = new docker.Provider(
+            `${name}-docker`,
+            {
+                host: args.dockerHost,
+                caMaterial: pulumi.secret(tls.caCertPem),
+                certMaterial: pulumi.secret(tls.clientCertPem),
+                keyMaterial: pulumi.secret(tls.clientKeyPem),
+            },
+            { parent: this },
+        );
+
+        const network = new docker.Network(
+            `${name}-network`,
+            { name: "azure-docker-host", driver: "bridge" },
+            { parent: this, provider: this.provider },
+        );
+
+        const target: ServiceTarget = {
+            provider: this.provider,
+            networkName: network.name,
+            api: {
+                dockerHost: args.dockerHost,
+                caCertPem: tls.caCertPem,
+                clientCertPem: tls.clientCertPem,
+                clientKeyPem: tls.clientKeyPem,
+            },
+        };
+        const { redis, mongodb } = args.settings;
+        this.redisConnectionString = redis.enabled
+            ? new RedisService(`${name}-redis`, { settings: redis, target }, { parent: this }).connectionString
+            : undefined;
+        this.mongodbConnectionString = mongodb.enabled
+            ? new MongodbService(`${name}-mongodb`, { settings: mongodb, target }, { parent: this }).connectionString
+            : undefined;
+
+        this.registerOutputs({});
+    }
+}
