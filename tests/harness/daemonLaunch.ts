@@ -17,13 +17,15 @@ export interface DockerExtensionSettings {
  * `-H=0.0.0.0:<port>` and the public `docker.options` (see the extension's getArgs).
  */
 export function dockerExtensionLaunch(settings: DockerExtensionSettings, tls: ServerTls): DaemonLaunch {
-    return {
+    return ({ rooted, adminSocket }) => ({
         files: [
             { path: extensionTlsFiles.caCert, mode: "0600", content: tls.caCertPem },
             { path: extensionTlsFiles.serverCert, mode: "0600", content: tls.serverCertPem },
             { path: extensionTlsFiles.serverKey, mode: "0600", content: tls.serverKeyPem },
         ],
-        flags: (rooted) => [
+        flags: [
+            // The extension keeps the packaged unit's -H fd://; the rehearsal's stand-in is a private socket.
+            `-H=unix://${adminSocket}`,
             "--tlsverify",
             `--tlscacert=${rooted(extensionTlsFiles.caCert)}`,
             `--tlscert=${rooted(extensionTlsFiles.serverCert)}`,
@@ -31,5 +33,5 @@ export function dockerExtensionLaunch(settings: DockerExtensionSettings, tls: Se
             `-H=0.0.0.0:${settings.docker.port}`,
             ...settings.docker.options,
         ],
-    };
+    });
 }

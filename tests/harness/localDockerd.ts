@@ -13,15 +13,21 @@ export interface RootFile {
     readonly content: string;
 }
 
-export interface DaemonLaunch {
-    /**
-     * The daemon's own flags, as the provisioning gives them (TLS, hosts, hardening), with paths of
-     * the VM turned into paths under the private root by `rooted`.
-     */
-    readonly flags: (rooted: (vmPath: string) => string) => readonly string[];
-    /** Files the flags refer to, rooted under the private root (see LocalDockerd.path). */
-    readonly files?: readonly RootFile[];
+/** Where a launch may put things: paths of the VM under the private root, and the admin socket. */
+export interface DaemonPaths {
+    rooted(vmPath: string): string;
+    readonly adminSocket: string;
 }
+
+/**
+ * How to start one daemon, as a provisioning configures it: the files it reads (TLS material,
+ * daemon.json) and its flags. The launch must make the daemon listen on `adminSocket` too, through
+ * a flag or daemon.json's hosts, whichever the provisioning uses for its own hosts.
+ */
+export type DaemonLaunch = (paths: DaemonPaths) => {
+    readonly files: readonly RootFile[];
+    readonly flags: readonly string[];
+};
 
 /**
  * A real dockerd for rehearsals, fully private: its own data root, exec root, pid file and admin
@@ -50,7 +56,9 @@ export class LocalDockerd {
         for (const directory of ["run", "data", "exec", "fs"]) {
             fs.mkdirSync(path.join(root, directory), { recursive: true });
         }
-        for (const file of launch.files ?? []) {
+        const adminSocket = path.join(root, "run", "docker.sock");
+        const { files, flags } = launch({ rooted: (vmPath) => path.join(root, "fs", vmPath), adminSocket });
+        for (const file of files) {
             const target = path.join(root, "fs", file.path);
             fs.mkdirSync(path.dirname(target), { recursive: true });
             fs.writeFileSync(target, file.content, { mode: Number.parseInt(file.mode, 8) });
@@ -62,15 +70,13 @@ export class LocalDockerd {
             `--data-root=${path.join(root, "data")}`,
             `--exec-root=${path.join(root, "exec")}`,
             `--pidfile=${path.join(root, "run", "docker.pid")}`,
-            `--host=unix://${path.join(root, "run", "docker.sock")}`,
             // No docker0 bridge: the namespace is private and the rehearsal needs no default bridge.
             "--bridge=none",
         ];
-        const [command, args] = network.wrap("dockerd", [
-            ...privateFlags,
-            ...launch.flags((vmPath) => path.join(root, "fs", vmPath)),
-        ]);
+        const [command, args] = network.wrap("dockerd", [...privateFlags, ...flags]);
         const daemon = spawn(command, args, { stdio: ["ignore", log, log] });
+        running.add(daemon);
+        daemon.once("exit", () => running.delete(daemon));
         fs.closeSync(log);
         const started = Date.now();
         for (;;) {
@@ -80,7 +86,7 @@ export class LocalDockerd {
                 throw new Error(`dockerd exited (${daemon.exitCode ?? daemon.signalCode}):\n${tail}`);
             }
             const pid = readPid(path.join(root, "run", "docker.pid"));
-            if (pid !== undefined && (await pingSocket(path.join(root, "run", "docker.sock")))) {
+            if (pid !== undefined && (await pingSocket(adminSocket))) {
                 return new LocalDockerd(root, daemon, logFile);
             }
             if (Date.now() - started > readyTimeoutMs) {
@@ -130,6 +136,14 @@ export class LocalDockerd {
         fs.rmSync(this.root, { recursive: true, force: true });
     }
 }
+
+/** Daemons still running: if the test process dies, they go with it rather than linger as orphans. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+    for (const daemon of running) {
+        daemon.kill("SIGKILL");
+    }
+});
 
 function readPid(file: string): number | undefined {
     try {

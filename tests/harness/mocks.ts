@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { plausibleState } from "./plausibleState";
+import { realTlsState } from "./realTlsState";
 
 /** The resource options the engine would have received, as read off the registration request. */
 export interface RecordedOptions {
@@ -31,11 +32,14 @@ export type StateOverride = (args: pulumi.runtime.MockResourceArgs) => Record<st
  */
 export class RecordingMocks implements pulumi.runtime.Mocks {
     resources: RecordedResource[] = [];
+    /** When set, `tls:` resources get real keys and certificates made from their inputs. */
+    realTls = false;
     private readonly pendingOptions = new Map<string, RecordedOptions[]>();
     private readonly overrides = new Map<string, StateOverride>();
 
     reset(): void {
         this.resources = [];
+        this.realTls = false;
         this.pendingOptions.clear();
         this.overrides.clear();
     }
@@ -50,7 +54,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.pendingOptions.set(key, [...(this.pendingOptions.get(key) ?? []), options]);
     }
 
-    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    async newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
         const key = `${args.type}::${args.name}`;
         const [options, ...rest] = this.pendingOptions.get(key) ?? [];
         this.pendingOptions.set(key, rest);
@@ -63,7 +67,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             options: options ?? missingOptions,
         });
         const override = this.overrides.get(args.type);
-        const state = override ? override(args) : plausibleState(args);
+        const real = this.realTls ? await realTlsState(args.type, args.inputs as Record<string, unknown>) : undefined;
+        const state = override ? override(args) : (real ?? plausibleState(args));
         return { id: `${args.name}-id`, state: { ...args.inputs, ...state } };
     }
 

@@ -2,16 +2,17 @@
  * A client run as a child process inside a rehearsal daemon's network namespace (see
  * LocalDockerd.run). It reads one JSON request on stdin and prints one JSON answer on stdout.
  *
- * - `gate`: loads a serialized dynamic provider exactly as Pulumi's provider host does
- *   (require-from-string, then `.handler()`) and calls one of its methods.
+ * - `dynamic`: loads a serialized dynamic provider exactly as Pulumi's provider host does
+ *   (require-from-string, then `.handler()`) and calls its create or update.
  * - `https`: one GET over TLS with the given trust and (optional) client material.
  * - `http`: one plain-text GET, to show the TLS port refuses it.
+ * - `batch`: several of the above in turn, to pay for one Node start instead of many.
  */
 import * as http from "http";
 import * as https from "https";
 
-interface GateRequest {
-    readonly kind: "gate";
+interface DynamicRequest {
+    readonly kind: "dynamic";
     readonly provider: string;
     readonly method: "create" | "update";
     readonly inputs: Record<string, unknown>;
@@ -27,10 +28,22 @@ interface HttpsRequest {
     readonly key?: string;
 }
 
+interface BatchRequest {
+    readonly kind: "batch";
+    readonly requests: readonly (DynamicRequest | HttpsRequest)[];
+}
+
 type Answer = { ok: true; [key: string]: unknown } | { ok: false; error: string; code?: string };
 
-async function handle(request: GateRequest | HttpsRequest): Promise<Answer> {
-    if (request.kind === "gate") {
+async function handle(request: DynamicRequest | HttpsRequest | BatchRequest): Promise<Answer> {
+    if (request.kind === "batch") {
+        const answers: Answer[] = [];
+        for (const each of request.requests) {
+            answers.push(await handle(each).catch((error: Error) => ({ ok: false as const, error: error.message })));
+        }
+        return { ok: true, answers };
+    }
+    if (request.kind === "dynamic") {
         const requireFromString = require(
             require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] }),
         );

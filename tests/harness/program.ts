@@ -58,6 +58,8 @@ export function resolve<T>(output: pulumi.Output<T>): Promise<T> {
 
 export interface RunOptions {
     readonly stack?: string;
+    /** Real keys and certificates for the `tls:` resources, made from the program's declared inputs. */
+    readonly realTls?: boolean;
     /** Prepared before the program runs, e.g. computed-output overrides. */
     readonly prepare?: () => void;
 }
@@ -90,6 +92,7 @@ export function registeredResources(): readonly RecordedResource[] {
 async function loadProgram(config: Record<string, string>, options: RunOptions): Promise<Record<string, unknown>> {
     await useMocks(options.stack ?? "dev");
     mocks.reset();
+    mocks.realTls = options.realTls ?? false;
     options.prepare?.();
     pulumi.runtime.setAllConfig(
         Object.fromEntries(Object.entries(config).map(([key, value]) => [`${projectName}:${key}`, value])),

@@ -95,7 +95,7 @@ describe("readiness gate against a real dockerd (rehearsal)", function () {
     it("waits while the daemon is not up yet, and answers once it listens with TLS", async () => {
         const net = network!;
         const started = Date.now();
-        const answer = net.ask<GateAnswer>({ kind: "gate", provider, method: "create", inputs: gateInputs(120) });
+        const answer = net.ask<GateAnswer>({ kind: "dynamic", provider, method: "create", inputs: gateInputs(120) });
         await new Promise((resolve) => setTimeout(resolve, 4_000));
         daemon = await LocalDockerd.start(net, dockerExtensionLaunch(settings, server));
         const { ok, error, result } = await answer;
@@ -106,7 +106,7 @@ describe("readiness gate against a real dockerd (rehearsal)", function () {
     });
 
     it("fails on timeout with the address it tried, for how long, and the last error", async () => {
-        const answer = await network!.ask({ kind: "gate", provider, method: "create", inputs: gateInputs(5) });
+        const answer = await network!.ask({ kind: "dynamic", provider, method: "create", inputs: gateInputs(5) });
         assert.strictEqual(answer.ok, false);
         assert.match(
             answer.error ?? "",
@@ -129,7 +129,7 @@ describe("readiness gate against a real dockerd (rehearsal)", function () {
                 serverKeyPem: impostor.keyPem,
             }),
         );
-        const answer = await network!.ask({ kind: "gate", provider, method: "create", inputs: gateInputs(6) });
+        const answer = await network!.ask({ kind: "dynamic", provider, method: "create", inputs: gateInputs(6) });
         assert.strictEqual(answer.ok, false);
         assert.match(answer.error ?? "", /last error: .*(unable to verify|self.signed|certificate)/i);
     });

@@ -1,0 +1,125 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { daemonJsonPath, dockerDropInPath } from "../../components/provisioning/userData";
+import { DaemonLaunch, RootFile } from "./localDockerd";
+import { runTool } from "./tools";
+
+interface WrittenFile {
+    readonly path: string;
+    readonly permissions: string;
+    readonly content: string;
+}
+
+/** A file the certificate script installed, as found on disk afterwards. */
+export interface InstalledFile {
+    readonly path: string;
+    readonly mode: string;
+    readonly uid: number;
+    readonly content: string;
+}
+
+export interface CloudInitHost {
+    readonly launch: DaemonLaunch;
+    readonly installed: readonly InstalledFile[];
+    /** Every command the script ran through systemctl, cloud-init and journalctl, one per line. */
+    readonly serviceCalls: readonly string[];
+    /** The drop-in's restated ExecStart: the daemon's command line on the VM. */
+    readonly execStart: string;
+}
+
+const stubbed = ["systemctl", "cloud-init", "journalctl"];
+
+/**
+ * Plays the cloud-init provisioner on this machine: takes daemon.json and the systemd drop-in from
+ * the user data, and really runs the CustomScript's certificate script as root, in a mount namespace
+ * where /etc/docker is a temporary folder and systemctl, cloud-init and journalctl are stand-ins
+ * that record their arguments. The launch then starts dockerd from that daemon.json and the files
+ * the script installed, with their modes.
+ */
+export function playCloudInit(userData: string, certificateScript: string): CloudInitHost {
+    const config = JSON.parse(userData.replace(/^#cloud-config\n/, "")) as { write_files: WrittenFile[] };
+    const written = new Map(config.write_files.map((file) => [file.path, file]));
+    const daemonJson = written.get(daemonJsonPath);
+    const dropIn = written.get(dockerDropInPath);
+    if (!daemonJson || !dropIn) {
+        throw new Error(`the user data writes no ${daemonJson ? dockerDropInPath : daemonJsonPath}`);
+    }
+    const execStart = [...dropIn.content.matchAll(/^ExecStart=(.*)$/gm)].map((match) => match[1] ?? "");
+    if (execStart.length !== 2 || execStart[0] !== "") {
+        throw new Error("the drop-in must clear ExecStart and restate it once");
+    }
+
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "adh-cloud-init-"));
+    try {
+        const etcDocker = path.join(work, "etc-docker");
+        const stubs = path.join(work, "stubs");
+        const calls = path.join(work, "calls.log");
+        fs.mkdirSync(etcDocker);
+        fs.mkdirSync(stubs);
+        for (const command of stubbed) {
+            fs.writeFileSync(path.join(stubs, command), `#!/bin/sh\necho "${command} $*" >> '${calls}'\n`, {
+                mode: 0o755,
+            });
+        }
+        const script = path.join(work, "install-docker-tls.sh");
+        fs.writeFileSync(script, certificateScript, { mode: 0o700 });
+        if (!fs.existsSync("/etc/docker")) {
+            throw new Error(
+                "/etc/docker is missing (Debian's docker.io creates it); it is the mount point for the rehearsal",
+            );
+        }
+        const result = runTool("unshare", [
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            'mount --bind "$1" /etc/docker && PATH="$2:$PATH" sh "$3"',
+            "sh",
+            etcDocker,
+            stubs,
+            script,
+        ]);
+        if (result.status !== 0) {
+            throw new Error(`the certificate script failed (${result.status}): ${result.stderr}${result.stdout}`);
+        }
+        const installed = listFiles(etcDocker).map((file): InstalledFile => {
+            const stat = fs.statSync(file);
+            return {
+                path: path.join("/etc/docker", path.relative(etcDocker, file)),
+                mode: (stat.mode & 0o777).toString(8).padStart(4, "0"),
+                uid: stat.uid,
+                content: fs.readFileSync(file, "utf8"),
+            };
+        });
+        const serviceCalls = fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n") : [];
+        const settings = JSON.parse(daemonJson.content) as Record<string, unknown> & { hosts: string[] };
+        const launch: DaemonLaunch = ({ rooted, adminSocket }) => {
+            const tlsPaths = Object.fromEntries(
+                ["tlscacert", "tlscert", "tlskey"].map((key) => [key, rooted(String(settings[key]))]),
+            );
+            // Only the local socket moves (to the private one); the TCP listener is kept as is.
+            const hosts = settings.hosts.map((host) => (host.startsWith("unix://") ? `unix://${adminSocket}` : host));
+            const files: RootFile[] = [
+                ...installed.map((file) => ({ path: file.path, mode: file.mode, content: file.content })),
+                {
+                    path: daemonJsonPath,
+                    mode: daemonJson.permissions,
+                    content: JSON.stringify({ ...settings, ...tlsPaths, hosts }, null, 2),
+                },
+            ];
+            return { files, flags: [`--config-file=${rooted(daemonJsonPath)}`] };
+        };
+        return { launch, installed, serviceCalls, execStart: execStart[1] ?? "" };
+    } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+}
+
+function listFiles(directory: string): string[] {
+    return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+        const full = path.join(directory, entry.name);
+        return entry.isDirectory() ? listFiles(full) : [full];
+    });
+}

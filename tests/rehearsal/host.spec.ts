@@ -1,0 +1,350 @@
+import "../harness/mocks";
+import * as assert from "assert";
+import { busyboxRootfsTar } from "../harness/busyboxImage";
+import { playCloudInit } from "../harness/cloudInitLaunch";
+import { dockerExtensionLaunch, DockerExtensionSettings } from "../harness/daemonLaunch";
+import { TlsDockerCli } from "../harness/dockerCli";
+import { DaemonLaunch, LocalDockerd } from "../harness/localDockerd";
+import { unwrapSecret } from "../harness/mocks";
+import { ClientAnswer, PrivateNetwork } from "../harness/privateNetwork";
+import { ProgramRun, runProgram, validConfig } from "../harness/program";
+import { generatePrivateKeyPem, publicKeyPemOf, selfSignedCertPem, signedCertPem } from "../harness/realPki";
+import { requireRoot, requireTools } from "../harness/tools";
+
+const provisioners = ["docker-extension", "cloud-init"] as const;
+const extensionType = "azure-native:compute:VirtualMachineExtension";
+const decode = (base64: unknown) => Buffer.from(String(base64), "base64").toString("utf8");
+
+interface ProviderMaterial {
+    readonly host: string;
+    readonly caCertPem: string;
+    readonly certPem: string;
+    readonly keyPem: string;
+}
+
+interface HttpAnswer extends ClientAnswer {
+    readonly status?: number;
+    readonly body?: string;
+}
+
+/** What the program handed docker.Provider, unwrapped: exactly what the provider would dial with. */
+function providerMaterial(run: ProgramRun): ProviderMaterial {
+    const provider = run.one("pulumi:providers:docker", "docker-docker").inputs;
+    return {
+        host: String(unwrapSecret(provider.host)),
+        caCertPem: String(unwrapSecret(provider.caMaterial)),
+        certPem: String(unwrapSecret(provider.certMaterial)),
+        keyPem: String(unwrapSecret(provider.keyMaterial)),
+    };
+}
+
+/** The daemon the provisioning would configure on the VM, from what the program passed to it. */
+function daemonFor(
+    provisioner: (typeof provisioners)[number],
+    run: ProgramRun,
+): { launch: DaemonLaunch; check(): void } {
+    if (provisioner === "docker-extension") {
+        const extension = run.one(extensionType, "docker-provisioning-extension").inputs;
+        const { certs } = unwrapSecret<{ certs: Record<"ca" | "cert" | "key", string> }>(extension.protectedSettings);
+        const tls = { caCertPem: decode(certs.ca), serverCertPem: decode(certs.cert), serverKeyPem: decode(certs.key) };
+        return {
+            launch: dockerExtensionLaunch(extension.settings as DockerExtensionSettings, tls),
+            check: () => undefined,
+        };
+    }
+    const vm = run.one("azure-native:compute:VirtualMachine", "docker-vm").inputs as {
+        osProfile: { customData: string };
+    };
+    const script = unwrapSecret<{ script: string }>(
+        run.one(extensionType, "docker-provisioning-certificates").inputs.protectedSettings,
+    ).script;
+    const host = playCloudInit(decode(vm.osProfile.customData), decode(script));
+    return {
+        launch: host.launch,
+        check: () => {
+            assert.deepStrictEqual(
+                host.installed.map((file) => [file.path, file.mode, file.uid]),
+                [
+                    ["/etc/docker/tls/ca.pem", "0444", 0],
+                    ["/etc/docker/tls/server-cert.pem", "0444", 0],
+                    ["/etc/docker/tls/server-key.pem", "0400", 0],
+                ],
+            );
+            assert.deepStrictEqual(host.serviceCalls, [
+                "cloud-init status --wait",
+                "systemctl daemon-reload",
+                "systemctl enable docker.service",
+                "systemctl restart docker.service",
+                "systemctl is-active --quiet docker.service",
+            ]);
+            assert.strictEqual(host.execStart, "/usr/bin/dockerd --containerd=/run/containerd/containerd.sock");
+        },
+    };
+}
+
+for (const provisioner of provisioners) {
+    /**
+     * The whole host, rehearsed: the program is evaluated with real keys and certificates, the daemon
+     * is configured from what the program passed to the VM, and everything talks to it with exactly
+     * the material the program gave the docker provider (host rewritten to 127.0.0.1, which the server
+     * certificate names). The daemon runs in a private network namespace and is removed afterwards.
+     */
+    describe(`the whole host with the ${provisioner} provisioner (rehearsal)`, function () {
+        this.timeout(300_000);
+        let run: ProgramRun;
+        let material: ProviderMaterial;
+        let network: PrivateNetwork | undefined;
+        let daemon: LocalDockerd | undefined;
+        let cli: TlsDockerCli | undefined;
+        let port: number;
+        let checkProvisioning: () => void;
+
+        before(async function () {
+            requireRoot(this);
+            requireTools(this, "dockerd", "docker", "unshare", "nsenter", "busybox", "tar");
+            run = await runProgram(validConfig({ provisioner }), { realTls: true });
+            material = providerMaterial(run);
+            port = Number(/:(\d+)$/.exec(material.host)?.[1]);
+            const { launch, check } = daemonFor(provisioner, run);
+            checkProvisioning = check;
+            network = await PrivateNetwork.create();
+            daemon = await LocalDockerd.start(network, launch);
+            cli = new TlsDockerCli(network, `tcp://127.0.0.1:${port}`, material);
+        });
+
+        after(async () => {
+            cli?.dispose();
+            await daemon?.stop();
+            await network?.close();
+        });
+
+        const https = (overrides: { cert?: string; key?: string; host?: string } = {}) => ({
+            kind: "https",
+            host: overrides.host ?? "127.0.0.1",
+            port,
+            path: "/_ping",
+            ca: material.caCertPem,
+            cert: "cert" in overrides ? overrides.cert : material.certPem,
+            key: "key" in overrides ? overrides.key : material.keyPem,
+        });
+
+        async function ask(requests: object[]): Promise<HttpAnswer[]> {
+            const answer = await network!.ask<{ answers: HttpAnswer[] }>({ kind: "batch", requests });
+            return answer.answers;
+        }
+
+        it("configures the daemon as the VM would be configured", () => {
+            assert.match(material.host, /^tcp:\/\/dev-[0-9a-f]{6}\.eastasia\.cloudapp\.azure\.com:2376$/);
+            checkProvisioning();
+        });
+
+        it("answers /_ping and docker version over mutual TLS with the provider's material", async () => {
+            const [ping] = await ask([https()]);
+            assert.deepStrictEqual([ping?.ok, ping?.status, ping?.body], [true, 200, "OK"]);
+            const version = await cli!.json<{ Server: { ApiVersion: string } }>(["version", "--format", "{{json .}}"]);
+            assert.match(version.Server.ApiVersion, /^1\.\d+$/);
+        });
+
+        it("lets the readiness gate, as Pulumi serializes it, through", async () => {
+            const gate = run.one("pulumi-nodejs:dynamic/azure-docker-host:DockerReadinessGate", "docker-ready").inputs;
+            const [answer] = await ask([
+                {
+                    kind: "dynamic",
+                    provider: gate.__provider,
+                    method: "create",
+                    inputs: {
+                        host: "127.0.0.1",
+                        port,
+                        caCertPem: material.caCertPem,
+                        clientCertPem: material.certPem,
+                        clientKeyPem: material.keyPem,
+                        timeoutSeconds: 30,
+                        revision: "rehearsal",
+                    },
+                },
+            ]);
+            assert.ok(answer?.ok, answer?.error);
+        });
+
+        describe("refuses what it must refuse", () => {
+            let stranger: { certPem: string; keyPem: string };
+            let serverOnly: { certPem: string; keyPem: string };
+            let expired: { certPem: string; keyPem: string };
+
+            before(async () => {
+                const caKey = String(
+                    unwrapSecret(run.one("tls:index/selfSignedCert:SelfSignedCert", "docker-ca").inputs.privateKeyPem),
+                );
+                const ours = { certPem: material.caCertPem, keyPem: caKey };
+                const issue = async (issuer: { certPem: string; keyPem: string }, uses: string[], window = {}) => {
+                    const keyPem = await generatePrivateKeyPem({ algorithm: "ECDSA", ecdsaCurve: "P256" });
+                    const spec = { subject: { commonName: "rehearsal" }, allowedUses: uses, ...window };
+                    return { certPem: await signedCertPem(publicKeyPemOf(keyPem), spec, issuer), keyPem };
+                };
+                const otherCaKey = await generatePrivateKeyPem({ algorithm: "ECDSA", ecdsaCurve: "P256" });
+                const otherCa = {
+                    certPem: await selfSignedCertPem(otherCaKey, {
+                        subject: { commonName: "another CA" },
+                        isCaCertificate: true,
+                        allowedUses: ["cert_signing"],
+                    }),
+                    keyPem: otherCaKey,
+                };
+                stranger = await issue(otherCa, ["digital_signature", "client_auth"]);
+                serverOnly = await issue(ours, ["digital_signature", "server_auth"]);
+                const day = 24 * 3_600_000;
+                expired = await issue(ours, ["digital_signature", "client_auth"], {
+                    notBefore: new Date(Date.now() - 3 * day),
+                    notAfter: new Date(Date.now() - day),
+                });
+            });
+
+            it("a client without a certificate, one from another CA, a server-only certificate, an expired one", async () => {
+                const answers = await ask([
+                    https({ cert: undefined, key: undefined }),
+                    https({ cert: stranger.certPem, key: stranger.keyPem }),
+                    https({ cert: serverOnly.certPem, key: serverOnly.keyPem }),
+                    https({ cert: expired.certPem, key: expired.keyPem }),
+                    https(),
+                ]);
+                const cases = ["no client certificate", "another CA", "serverAuth only", "expired"];
+                cases.forEach((name, index) => {
+                    const answer = answers[index];
+                    assert.strictEqual(answer?.ok, false, `${name}: the daemon answered ${answer?.status}`);
+                    assert.match(answer?.error ?? "", /certificate|alert|hang up|ECONNRESET/i, name);
+                });
+                assert.strictEqual(answers[4]?.status, 200, "the control request with the right certificate failed");
+            });
+
+            it("plain HTTP on the TLS port", async () => {
+                const [answer] = await ask([{ kind: "http", host: "127.0.0.1", port, path: "/_ping" }]);
+                assert.strictEqual(answer?.status, 400);
+                assert.match(answer?.body ?? "", /HTTP request to an HTTPS server/);
+            });
+
+            it("a host name the server certificate does not name (the client refuses the daemon)", async () => {
+                const [answer] = await ask([https({ host: "127.0.0.2" })]);
+                assert.strictEqual(answer?.ok, false);
+                assert.match(answer?.error ?? "", /IP: 127\.0\.0\.2 is not in the cert's list/);
+            });
+        });
+
+        describe("runs a container with the program's hardening through the TLS connection", () => {
+            let containerId: string;
+            const image = "rehearsal/busybox:static";
+
+            before(async () => {
+                const rootfs = busyboxRootfsTar();
+                try {
+                    const imported = await cli!.run(["import", rootfs.tar, image]);
+                    assert.strictEqual(imported.status, 0, imported.stderr);
+                } finally {
+                    rootfs.dispose();
+                }
+                const redis = run.one("docker:index/container:Container", "docker-redis").inputs as Record<string, any>;
+                const network = await cli!.run([
+                    "network",
+                    "create",
+                    "--driver",
+                    "bridge",
+                    redis.networksAdvanced[0].name,
+                ]);
+                assert.strictEqual(network.status, 0, network.stderr);
+                const args = [
+                    "run",
+                    "--detach",
+                    "--name",
+                    "rehearsal-redis",
+                    "--network",
+                    redis.networksAdvanced[0].name,
+                    `--memory=${redis.memory}m`,
+                    `--memory-swap=${redis.memorySwap}m`,
+                    `--restart=${redis.restart}`,
+                    ...redis.securityOpts.map((option: string) => `--security-opt=${option}`),
+                    ...(redis.init ? ["--init"] : []),
+                    ...redis.volumes.map(
+                        (volume: { volumeName: string; containerPath: string }) =>
+                            `--volume=${volume.volumeName}:${volume.containerPath}`,
+                    ),
+                    ...redis.ports.map(
+                        (port: { ip: string; external: number; internal: number }) =>
+                            `--publish=${port.ip}:${port.external}:${port.internal}`,
+                    ),
+                    // The program's timing, with a check busybox can run instead of redis-cli.
+                    "--health-cmd=test -f /data/ready",
+                    `--health-interval=${redis.healthcheck.interval}`,
+                    `--health-timeout=${redis.healthcheck.timeout}`,
+                    `--health-retries=${redis.healthcheck.retries}`,
+                    `--health-start-period=${redis.healthcheck.startPeriod}`,
+                    image,
+                    "sh",
+                    "-c",
+                    "touch /data/ready && exec sleep 3600",
+                ];
+                const started = await cli!.run(args);
+                assert.strictEqual(started.status, 0, started.stderr);
+                containerId = started.stdout.trim();
+            });
+
+            it("shows the limits, restart policy, no-new-privileges, init, volume and loopback port in docker inspect", async () => {
+                const [inspected] = await cli!.json<any[]>(["inspect", containerId]);
+                const host = inspected.HostConfig;
+                assert.strictEqual(host.Memory, 256 * 1024 * 1024);
+                assert.strictEqual(host.MemorySwap, 256 * 1024 * 1024);
+                assert.strictEqual(host.RestartPolicy.Name, "unless-stopped");
+                assert.deepStrictEqual(host.SecurityOpt, ["no-new-privileges:true"]);
+                assert.strictEqual(host.Init, true);
+                assert.strictEqual(host.Privileged, false);
+                assert.deepStrictEqual(host.PortBindings["6379/tcp"], [{ HostIp: "127.0.0.1", HostPort: "6379" }]);
+                assert.deepStrictEqual(
+                    inspected.Mounts.map((mount: any) => [mount.Type, mount.Name, mount.Destination]),
+                    [["volume", "redis-data", "/data"]],
+                );
+            });
+
+            it("becomes healthy", async () => {
+                for (let attempt = 0; attempt < 60; attempt++) {
+                    const [inspected] = await cli!.json<any[]>(["inspect", containerId]);
+                    if (inspected.State.Health?.Status === "healthy") {
+                        return;
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 1_000));
+                }
+                assert.fail("the container never became healthy");
+            });
+
+            it("gets its pids limit from the program's ContainerPidsLimit provider, and the limit holds", async () => {
+                const limit = run.one(
+                    "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit",
+                    "docker-redis-pids",
+                ).inputs;
+                const [answer] = await ask([
+                    {
+                        kind: "dynamic",
+                        provider: limit.__provider,
+                        method: "create",
+                        inputs: {
+                            dockerHost: `tcp://127.0.0.1:${port}`,
+                            caCertPem: material.caCertPem,
+                            clientCertPem: material.certPem,
+                            clientKeyPem: material.keyPem,
+                            containerId,
+                            pidsLimit: limit.pidsLimit,
+                        },
+                    },
+                ]);
+                assert.ok(answer?.ok, answer?.error);
+                const [inspected] = await cli!.json<any[]>(["inspect", containerId]);
+                assert.strictEqual(inspected.HostConfig.PidsLimit, limit.pidsLimit);
+                const forkBomb = await cli!.run([
+                    "exec",
+                    containerId,
+                    "sh",
+                    "-c",
+                    `for i in $(seq 1 ${Number(limit.pidsLimit) + 50}); do sleep 30 & done`,
+                ]);
+                assert.match(forkBomb.stderr + forkBomb.stdout, /can't fork/);
+            });
+        });
+    });
+}
