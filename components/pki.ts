@@ -38,7 +38,12 @@ export class Pki extends pulumi.ComponentResource {
             earlyRenewalHours: certificates.earlyRenewalHours,
         };
 
-        const caKey = new tls.PrivateKey(`${name}-ca-key`, tlsKey, { parent: this });
+        const { generations } = certificates;
+        // A new generation is a new key; the certificate, its request and what it signs follow.
+        const caKey = new tls.PrivateKey(`${name}-ca-key`, tlsKey, {
+            parent: this,
+            replacementTrigger: generations.ca,
+        });
         const ca = new tls.SelfSignedCert(
             `${name}-ca`,
             {
@@ -56,8 +61,11 @@ export class Pki extends pulumi.ComponentResource {
         );
         this.caCertPem = ca.certPem;
 
-        const signLeaf = (role: string, request: tls.CertRequestArgs, allowedUses: string[]) => {
-            const key = new tls.PrivateKey(`${name}-${role}-key`, tlsKey, { parent: this });
+        const signLeaf = (role: string, generation: number, request: tls.CertRequestArgs, allowedUses: string[]) => {
+            const key = new tls.PrivateKey(`${name}-${role}-key`, tlsKey, {
+                parent: this,
+                replacementTrigger: generation,
+            });
             const csr = new tls.CertRequest(
                 `${name}-${role}-csr`,
                 { ...request, privateKeyPem: key.privateKeyPem },
@@ -79,6 +87,7 @@ export class Pki extends pulumi.ComponentResource {
 
         const server = signLeaf(
             "server",
+            generations.server,
             {
                 subject: { commonName: pulumi.output(args.fqdn), organization },
                 dnsNames: [args.fqdn, "localhost"],
@@ -89,10 +98,12 @@ export class Pki extends pulumi.ComponentResource {
         this.serverCertPem = server.certPem;
         this.serverKeyPem = server.keyPem;
 
-        const client = signLeaf("client", { subject: { commonName: "docker-client", organization } }, [
-            "digital_signature",
-            "client_auth",
-        ]);
+        const client = signLeaf(
+            "client",
+            generations.client,
+            { subject: { commonName: "docker-client", organization } },
+            ["digital_signature", "client_auth"],
+        );
         this.clientCertPem = client.certPem;
         this.clientKeyPem = client.keyPem;
 

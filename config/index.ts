@@ -35,10 +35,21 @@ export interface HostSettings {
     readonly readinessTimeoutSeconds: number;
 }
 
+/**
+ * Bumping a generation replaces that key and its certificate: the config switch behind forced
+ * renewal, as docker-machine's regenerate-certs was. Early renewal needs no switch.
+ */
+export interface CertificateGenerations {
+    readonly ca: number;
+    readonly server: number;
+    readonly client: number;
+}
+
 export interface CertificateSettings {
     readonly caValidityHours: number;
     readonly validityHours: number;
     readonly earlyRenewalHours: number;
+    readonly generations: CertificateGenerations;
 }
 
 export const publishModes = ["localhost", "none"] as const;
@@ -289,7 +300,12 @@ function readCertificates(reader: ConfigReader): CertificateSettings {
             `less than certValidityHours (${validityHours}), or every run would renew the certificates`,
         );
     }
-    return { caValidityHours, validityHours, earlyRenewalHours };
+    const generations = {
+        ca: reader.integer("caGeneration", 1, 1_000_000),
+        server: reader.integer("serverCertGeneration", 1, 1_000_000),
+        client: reader.integer("clientCertGeneration", 1, 1_000_000),
+    };
+    return { caValidityHours, validityHours, earlyRenewalHours, generations };
 }
 
 function readServices(reader: ConfigReader): ServicesSettings {

@@ -87,6 +87,24 @@ export const configSchema = {
         description: "A certificate is renewed on the first `pulumi up` within this many hours of its expiry.",
         default: 720,
     },
+    caGeneration: {
+        type: "integer",
+        description:
+            "Raise by one to replace the CA key and certificate on the next `pulumi up`; the server and client certificates are re-issued under it.",
+        default: 1,
+    },
+    serverCertGeneration: {
+        type: "integer",
+        description:
+            "Raise by one to replace the daemon's key and certificate on the next `pulumi up` (docker-machine regenerate-certs); the VM stays.",
+        default: 1,
+    },
+    clientCertGeneration: {
+        type: "integer",
+        description:
+            "Raise by one to replace the client key and certificate on the next `pulumi up`; run docker-env again afterwards.",
+        default: 1,
+    },
     readinessTimeoutSeconds: {
         type: "integer",
         description: "How long `pulumi up` waits for the Docker daemon to answer over mutual TLS before failing.",

@@ -11,6 +11,8 @@ export interface RecordedOptions {
     readonly additionalSecretOutputs: readonly string[];
     readonly dependencies: readonly string[];
     readonly parent: string;
+    /** The value whose change makes the engine replace the resource, if any. */
+    readonly replacementTrigger: unknown;
 }
 
 /** One registered resource: what the program asked the engine for. */
@@ -84,6 +86,7 @@ const missingOptions: RecordedOptions = {
     additionalSecretOutputs: [],
     dependencies: [],
     parent: "",
+    replacementTrigger: undefined,
 };
 
 /** Registration requests as the SDK sends them; only the getters we read. */
@@ -96,6 +99,7 @@ interface RegisterResourceRequest {
     getAdditionalsecretoutputsList(): string[];
     getDependenciesList(): string[];
     getParent(): string;
+    getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
 }
 
 // The docker provider must target the host the program declares; never whatever the developer's shell points at.
@@ -121,6 +125,7 @@ export async function useMocks(stack: string): Promise<void> {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             dependencies: req.getDependenciesList(),
             parent: req.getParent(),
+            replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
         });
         return register(req, callback);
     };
