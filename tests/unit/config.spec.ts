@@ -144,6 +144,7 @@ describe("stack config", () => {
                 caValidityHours: 87600,
                 validityHours: 8760,
                 earlyRenewalHours: 720,
+                generations: { ca: 1, server: 1, client: 1 },
             });
         });
     });
