@@ -1,13 +1,18 @@
 import "../harness/mocks";
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { busyboxRootfsTar } from "../harness/busyboxImage";
 import { playCloudInit } from "../harness/cloudInitLaunch";
 import { dockerExtensionLaunch, DockerExtensionSettings } from "../harness/daemonLaunch";
 import { TlsDockerCli } from "../harness/dockerCli";
+import { dockerEnvCli } from "../harness/dockerEnvCli";
 import { DaemonLaunch, LocalDockerd } from "../harness/localDockerd";
 import { unwrapSecret } from "../harness/mocks";
 import { ClientAnswer, PrivateNetwork } from "../harness/privateNetwork";
 import { ProgramRun, runProgram, validConfig } from "../harness/program";
+import { recordedOutputs } from "../harness/recordedOutputs";
 import { generatePrivateKeyPem, publicKeyPemOf, selfSignedCertPem, signedCertPem } from "../harness/realPki";
 import { requireRoot, requireTools } from "../harness/tools";
 
@@ -164,6 +169,39 @@ for (const provisioner of provisioners) {
                 },
             ]);
             assert.ok(answer?.ok, answer?.error);
+        });
+
+        it("is reachable through the docker context and the environment docker-env writes", async () => {
+            const home = fs.mkdtempSync(path.join(os.tmpdir(), "adh-docker-env-"));
+            try {
+                const outputsFile = path.join(home, "outputs.json");
+                // As the stack would export them, with the host rewritten to where this daemon listens.
+                fs.writeFileSync(
+                    outputsFile,
+                    JSON.stringify(await recordedOutputs(run, { dockerHost: `tcp://127.0.0.1:${port}` })),
+                );
+                const env = { PATH: process.env.PATH, HOME: home };
+                const written = dockerEnvCli(["--stack", "dev", "--shell", "bash", "--outputs-file", outputsFile], env);
+                assert.strictEqual(written.status, 0, written.stderr);
+                const viaContext = await network!.run(
+                    "docker",
+                    ["--context", "azure-docker-host-dev", "version", "--format", "{{.Server.Version}}"],
+                    undefined,
+                    env,
+                );
+                assert.strictEqual(viaContext.status, 0, viaContext.stderr);
+                assert.match(viaContext.stdout.trim(), /^\d+\.\d+/);
+                const viaEnvironment = await network!.run(
+                    "bash",
+                    ["-c", `eval "$1" && docker version --format '{{.Server.Version}}'`, "bash", written.stdout],
+                    undefined,
+                    env,
+                );
+                assert.strictEqual(viaEnvironment.status, 0, viaEnvironment.stderr);
+                assert.match(viaEnvironment.stdout.trim(), /^\d+\.\d+/);
+            } finally {
+                fs.rmSync(home, { recursive: true, force: true });
+            }
         });
 
         describe("refuses what it must refuse", () => {

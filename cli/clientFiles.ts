@@ -1,0 +1,36 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DockerOutputs } from "./stackOutputs";
+
+/** ~/.docker, or DOCKER_CONFIG when set: where the docker CLI keeps its own configuration and contexts. */
+export function dockerConfigDir(environment: NodeJS.ProcessEnv = process.env): string {
+    return environment.DOCKER_CONFIG || path.join(os.homedir(), ".docker");
+}
+
+/** `<docker config>/azure-docker-host/<stack>`, the folder DOCKER_CERT_PATH names. */
+export function certificateDir(project: string, stack: string, environment: NodeJS.ProcessEnv = process.env): string {
+    return path.join(dockerConfigDir(environment), project, stack);
+}
+
+/**
+ * Writes ca.pem, cert.pem and key.pem as the docker CLI expects them, in a folder only the user can
+ * enter and with the key readable by the user alone; modes are set explicitly, whatever the umask,
+ * and files from an earlier run are replaced.
+ */
+export function writeClientFiles(directory: string, outputs: DockerOutputs): void {
+    fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+    fs.chmodSync(directory, 0o700);
+    const files: [string, string, number][] = [
+        ["ca.pem", outputs.caCertPem, 0o644],
+        ["cert.pem", outputs.clientCertPem, 0o644],
+        ["key.pem", outputs.clientKeyPem, 0o600],
+    ];
+    for (const [name, content, mode] of files) {
+        const file = path.join(directory, name);
+        const staged = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(staged, content, { mode });
+        fs.chmodSync(staged, mode);
+        fs.renameSync(staged, file);
+    }
+}
