@@ -13,6 +13,7 @@ export const clientCertPem = outputs.clientCertPem;
 export const clientKeyPem = outputs.clientKeyPem;
 export const sshCommand = outputs.sshCommand;
 export const sshPrivateKey = outputs.sshPrivateKey;
+export const dataDiskId = outputs.dataDiskId;
 export const redisConnectionString = outputs.redisConnectionString;
 export const mongodbConnectionString = outputs.mongodbConnectionString;
 export const servicesTunnelCommand = outputs.servicesTunnelCommand;

@@ -18,6 +18,8 @@ export interface StackOutputs {
     readonly clientKeyPem: pulumi.Output<string>;
     readonly sshCommand: pulumi.Output<string>;
     readonly sshPrivateKey: pulumi.Output<string> | undefined;
+    /** The protected disk that holds Docker's data: what to snapshot before a destroy. */
+    readonly dataDiskId: pulumi.Output<string>;
     readonly redisConnectionString: pulumi.Output<string> | undefined;
     readonly mongodbConnectionString: pulumi.Output<string> | undefined;
     /** Forwards the services' loopback ports to the same ports on the operator's machine. */
@@ -69,6 +71,7 @@ export function declareStack(config: StackConfig): StackOutputs {
         clientKeyPem: pki.clientKeyPem,
         sshCommand: pulumi.interpolate`ssh ${sshTarget}`,
         sshPrivateKey: pki.sshPrivateKey,
+        dataDiskId: host.dataDiskId,
         redisConnectionString: services.redisConnectionString,
         mongodbConnectionString: services.mongodbConnectionString,
         servicesTunnelCommand: tunnelCommand(config.services, sshTarget),

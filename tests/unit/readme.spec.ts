@@ -17,6 +17,27 @@ describe("README", () => {
         assert.match(readme, /^npm test\b/m);
     });
 
+    it("has the sections an operator needs", () => {
+        const headings = [...readme.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
+        for (const section of [
+            "Architecture",
+            "Quick start",
+            "Connecting with docker",
+            "SSH",
+            "Stacks: one per region",
+            "Configuration",
+            "Provisioners, and switching between them",
+            "Rotating certificates",
+            "Destroying safely",
+            "What it costs",
+            "Troubleshooting",
+        ]) {
+            assert.ok(headings.includes(section), `no "## ${section}" section`);
+        }
+        assert.match(readme, /```mermaid\nflowchart/);
+        assert.match(readme, /pulumi config set --stack dev --path 'allowedSourceRanges\[0\]'/);
+    });
+
     it("is what CI runs: .ci/run calls npm test", () => {
         const ci = fs.readFileSync(path.resolve(__dirname, "..", "..", ".ci", "run"), "utf8");
         assert.match(ci, /^npm test$/m);
