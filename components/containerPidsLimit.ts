@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dockerApiRequest, DockerTlsEndpoint } from "./dockerApi";
+import { ClientTlsMaterial } from "./tlsMaterial";
 
-export interface ContainerPidsLimitArgs {
+export interface ContainerPidsLimitArgs extends ClientTlsMaterial {
     /** `tcp://host:port`, from the readiness gate. */
     readonly dockerHost: pulumi.Input<string>;
-    readonly caCertPem: pulumi.Input<string>;
-    readonly clientCertPem: pulumi.Input<string>;
-    readonly clientKeyPem: pulumi.Input<string>;
     readonly containerId: pulumi.Input<string>;
     readonly pidsLimit: pulumi.Input<number>;
 }

@@ -6,14 +6,10 @@ import { hostnameFor } from "./dnsLabel";
 import { DockerProvisioning } from "./dockerProvisioning";
 import { cloudConfig, renderUserData } from "./provisioning/userData";
 import { DockerReadinessGate } from "./readinessGate";
+import { ClientTlsMaterial, clientTlsMaterial, ServerTlsMaterial } from "./tlsMaterial";
 
-export interface HostTlsMaterial {
-    readonly caCertPem: pulumi.Input<string>;
-    readonly serverCertPem: pulumi.Input<string>;
-    readonly serverKeyPem: pulumi.Input<string>;
-    readonly clientCertPem: pulumi.Input<string>;
-    readonly clientKeyPem: pulumi.Input<string>;
-}
+/** The daemon's side, delivered to the VM, and the client side, which the readiness gate dials with. */
+export type HostTlsMaterial = ServerTlsMaterial & ClientTlsMaterial;
 
 export interface DockerHostArgs {
     readonly settings: HostSettings;
@@ -170,11 +166,9 @@ export class DockerHost extends pulumi.ComponentResource {
         const gate = new DockerReadinessGate(
             `${name}-ready`,
             {
+                ...clientTlsMaterial(args.tls),
                 host: args.fqdn,
                 port: settings.dockerPort,
-                caCertPem: args.tls.caCertPem,
-                clientCertPem: args.tls.clientCertPem,
-                clientKeyPem: args.tls.clientKeyPem,
                 timeoutSeconds: settings.readinessTimeoutSeconds,
                 revision: provisioning.revision,
             },

@@ -5,6 +5,7 @@ import { Provisioner } from "../config";
 import { certificateInstallScript, serverTlsFiles } from "./provisioning/certificateScript";
 import { hardenedDaemonFlags } from "./provisioning/daemonSettings";
 import { cloudInitTlsFiles } from "./provisioning/userData";
+import { ServerTlsMaterial } from "./tlsMaterial";
 
 export interface DockerProvisioningArgs {
     readonly provisioner: Provisioner;
@@ -12,11 +13,7 @@ export interface DockerProvisioningArgs {
     readonly resourceGroupName: pulumi.Input<string>;
     readonly location: string;
     readonly vmName: pulumi.Input<string>;
-    readonly tls: {
-        readonly caCertPem: pulumi.Input<string>;
-        readonly serverCertPem: pulumi.Input<string>;
-        readonly serverKeyPem: pulumi.Input<string>;
-    };
+    readonly tls: ServerTlsMaterial;
 }
 
 /** The Docker VM extension as `azure vm docker create` used it; deprecated upstream, still accepted. */

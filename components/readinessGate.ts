@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultBackoff, DockerTlsEndpoint, waitForDocker } from "./dockerPing";
+import { ClientTlsMaterial } from "./tlsMaterial";
 
-export interface ReadinessGateArgs {
+export interface ReadinessGateArgs extends ClientTlsMaterial {
     readonly host: pulumi.Input<string>;
     readonly port: pulumi.Input<number>;
-    readonly caCertPem: pulumi.Input<string>;
-    readonly clientCertPem: pulumi.Input<string>;
-    readonly clientKeyPem: pulumi.Input<string>;
     readonly timeoutSeconds: pulumi.Input<number>;
     /**
      * Changes whenever the daemon may have changed under us (new VM, renewed certificates), so the

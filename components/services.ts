@@ -4,16 +4,13 @@ import { ServicesSettings } from "../config";
 import { MongodbService } from "./mongodbService";
 import { RedisService } from "./redisService";
 import { ServiceTarget } from "./serviceTarget";
+import { ClientTlsMaterial, clientTlsMaterial } from "./tlsMaterial";
 
 export interface ServicesArgs {
     readonly settings: ServicesSettings;
     /** `tcp://<fqdn>:<port>` from the readiness gate: the provider must not dial before the daemon answers. */
     readonly dockerHost: pulumi.Output<string>;
-    readonly tls: {
-        readonly caCertPem: pulumi.Input<string>;
-        readonly clientCertPem: pulumi.Input<string>;
-        readonly clientKeyPem: pulumi.Input<string>;
-    };
+    readonly tls: ClientTlsMaterial;
 }
 
 /**
@@ -49,12 +46,8 @@ export class Services extends pulumi.ComponentResource {
         const target: ServiceTarget = {
             provider: this.provider,
             networkName: network.name,
-            api: {
-                dockerHost: args.dockerHost,
-                caCertPem: tls.caCertPem,
-                clientCertPem: tls.clientCertPem,
-                clientKeyPem: tls.clientKeyPem,
-            },
+            // Only the PEMs: the caller may pass a whole component, whose internals must not become inputs.
+            api: { ...clientTlsMaterial(tls), dockerHost: args.dockerHost },
         };
         const { redis, mongodb } = args.settings;
         this.redisConnectionString = redis.enabled
