@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { daemonJsonPath, dockerDropInPath } from "../../components/provisioning/userData";
+import { parseCloudConfig } from "./declaredInputs";
 import { DaemonLaunch, RootFile } from "./localDockerd";
 import { runTool } from "./tools";
 
@@ -38,7 +39,7 @@ const stubbed = ["systemctl", "cloud-init", "journalctl"];
  * the script installed, with their modes.
  */
 export function playCloudInit(userData: string, certificateScript: string): CloudInitHost {
-    const config = JSON.parse(userData.replace(/^#cloud-config\n/, "")) as { write_files: WrittenFile[] };
+    const config = parseCloudConfig<{ write_files: WrittenFile[] }>(userData);
     const written = new Map(config.write_files.map((file) => [file.path, file]));
     const daemonJson = written.get(daemonJsonPath);
     const dropIn = written.get(dockerDropInPath);

@@ -4,7 +4,7 @@ import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { PrivateNetwork } from "./privateNetwork";
-import { ToolResult } from "./tools";
+import { runTool, ToolResult } from "./tools";
 
 /** A file to place in the daemon's private root before it starts, at its absolute path on the VM. */
 export interface RootFile {
@@ -39,7 +39,6 @@ export class LocalDockerd {
     private constructor(
         readonly root: string,
         private readonly daemon: ChildProcess,
-        private readonly logFile: string,
     ) {}
 
     get socket(): string {
@@ -87,7 +86,7 @@ export class LocalDockerd {
             }
             const pid = readPid(path.join(root, "run", "docker.pid"));
             if (pid !== undefined && (await pingSocket(adminSocket))) {
-                return new LocalDockerd(root, daemon, logFile);
+                return new LocalDockerd(root, daemon);
             }
             if (Date.now() - started > readyTimeoutMs) {
                 daemon.kill("SIGKILL");
@@ -103,12 +102,7 @@ export class LocalDockerd {
         delete env.DOCKER_CONTEXT;
         delete env.DOCKER_TLS_VERIFY;
         delete env.DOCKER_CERT_PATH;
-        const result = spawnSync("docker", args, { encoding: "utf8", timeout: 120_000, env });
-        return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-    }
-
-    log(): string {
-        return fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, "utf8") : "";
+        return runTool("docker", args, undefined, env);
     }
 
     /** Removes every container (live-restore would keep them past the daemon), stops, cleans up. */

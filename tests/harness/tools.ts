@@ -45,8 +45,13 @@ export interface ToolResult {
 }
 
 /** Runs a tool to completion, feeding it `input` on stdin. */
-export function runTool(command: string, args: readonly string[], input?: string): ToolResult {
-    const result = spawnSync(command, args, { input, encoding: "utf8", timeout: 120_000 });
+export function runTool(
+    command: string,
+    args: readonly string[],
+    input?: string,
+    env: NodeJS.ProcessEnv = process.env,
+): ToolResult {
+    const result = spawnSync(command, args, { input, encoding: "utf8", timeout: 120_000, env });
     if (result.error) {
         throw result.error;
     }

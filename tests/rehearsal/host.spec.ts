@@ -15,10 +15,10 @@ import { ProgramRun, runProgram, validConfig } from "../harness/program";
 import { recordedOutputs } from "../harness/recordedOutputs";
 import { generatePrivateKeyPem, publicKeyPemOf, selfSignedCertPem, signedCertPem } from "../harness/realPki";
 import { requireRoot, requireTools } from "../harness/tools";
+import { decodeBase64 } from "../harness/declaredInputs";
 
 const provisioners = ["docker-extension", "cloud-init"] as const;
 const extensionType = "azure-native:compute:VirtualMachineExtension";
-const decode = (base64: unknown) => Buffer.from(String(base64), "base64").toString("utf8");
 
 interface ProviderMaterial {
     readonly host: string;
@@ -51,7 +51,11 @@ function daemonFor(
     if (provisioner === "docker-extension") {
         const extension = run.one(extensionType, "docker-provisioning-extension").inputs;
         const { certs } = unwrapSecret<{ certs: Record<"ca" | "cert" | "key", string> }>(extension.protectedSettings);
-        const tls = { caCertPem: decode(certs.ca), serverCertPem: decode(certs.cert), serverKeyPem: decode(certs.key) };
+        const tls = {
+            caCertPem: decodeBase64(certs.ca),
+            serverCertPem: decodeBase64(certs.cert),
+            serverKeyPem: decodeBase64(certs.key),
+        };
         return {
             launch: dockerExtensionLaunch(extension.settings as DockerExtensionSettings, tls),
             check: () => undefined,
@@ -63,7 +67,7 @@ function daemonFor(
     const script = unwrapSecret<{ script: string }>(
         run.one(extensionType, "docker-provisioning-certificates").inputs.protectedSettings,
     ).script;
-    const host = playCloudInit(decode(vm.osProfile.customData), decode(script));
+    const host = playCloudInit(decodeBase64(vm.osProfile.customData), decodeBase64(script));
     return {
         launch: host.launch,
         check: () => {

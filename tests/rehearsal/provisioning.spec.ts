@@ -6,9 +6,9 @@ import * as path from "path";
 import { unwrapSecret } from "../harness/mocks";
 import { runProgram, validConfig } from "../harness/program";
 import { requireTools, runTool } from "../harness/tools";
+import { decodeBase64, parseCloudConfig } from "../harness/declaredInputs";
 
 const provisioners = ["docker-extension", "cloud-init"] as const;
-const decode = (base64: unknown) => Buffer.from(String(base64), "base64").toString("utf8");
 
 interface Generated {
     readonly userData: string;
@@ -20,8 +20,8 @@ interface Generated {
 async function generated(provisioner: (typeof provisioners)[number]): Promise<Generated> {
     const run = await runProgram(validConfig({ provisioner }));
     const vm = run.one("azure-native:compute:VirtualMachine", "docker-vm");
-    const userData = decode((vm.inputs.osProfile as { customData: string }).customData);
-    const cloudConfig = JSON.parse(userData.replace(/^#cloud-config\n/, "")) as { runcmd: string[][] };
+    const userData = decodeBase64((vm.inputs.osProfile as { customData: string }).customData);
+    const cloudConfig = parseCloudConfig<{ runcmd: string[][] }>(userData);
     const scripts = new Map<string, string>();
     cloudConfig.runcmd.forEach((command, index) => {
         assert.deepStrictEqual(command.slice(0, 2), ["sh", "-c"], "runcmd entries run through sh -c");
@@ -30,7 +30,7 @@ async function generated(provisioner: (typeof provisioners)[number]): Promise<Ge
     for (const extension of run.ofType("azure-native:compute:VirtualMachineExtension")) {
         const script = unwrapSecret<{ script?: string }>(extension.inputs.protectedSettings).script;
         if (script !== undefined) {
-            scripts.set(`${extension.name} script`, decode(script));
+            scripts.set(`${extension.name} script`, decodeBase64(script));
         }
     }
     return { userData, scripts };

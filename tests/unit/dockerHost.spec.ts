@@ -3,13 +3,13 @@ import * as assert from "assert";
 import { isSecretValue, mocks, unwrapSecret } from "../harness/mocks";
 import { fakePem } from "../harness/plausibleState";
 import { ProgramRun, runProgram, validConfig } from "../harness/program";
+import { decodeBase64, parseCloudConfig } from "../harness/declaredInputs";
 
 const vmType = "azure-native:compute:VirtualMachine";
 const extensionType = "azure-native:compute:VirtualMachineExtension";
 const gateType = "pulumi-nodejs:dynamic/azure-docker-host:DockerReadinessGate";
 
-const decode = (base64: unknown) => Buffer.from(String(base64), "base64").toString("utf8");
-const userDataOf = (run: ProgramRun) => decode((run.one(vmType, "docker-vm").inputs.osProfile as any).customData);
+const userDataOf = (run: ProgramRun) => decodeBase64((run.one(vmType, "docker-vm").inputs.osProfile as any).customData);
 const serverKeyPem = fakePem("PRIVATE KEY", "docker-server-key");
 
 describe("DockerHost component", () => {
@@ -80,7 +80,7 @@ describe("DockerHost component", () => {
         });
 
         it("formats the data disk only when blank and mounts it where Docker keeps its data", () => {
-            const config = JSON.parse(userDataOf(run).replace(/^#cloud-config\n/, ""));
+            const config = parseCloudConfig(userDataOf(run));
             assert.strictEqual(config.disk_setup["/dev/disk/azure/scsi1/lun0"].overwrite, false);
             assert.strictEqual(config.fs_setup[0].overwrite, false);
             assert.deepStrictEqual(config.mounts[0].slice(0, 2), ["LABEL=docker-data", "/var/lib/docker"]);
@@ -159,9 +159,9 @@ describe("DockerHost component", () => {
             const extension = run.one(extensionType, "docker-provisioning-extension");
             assert.ok(isSecretValue(extension.inputs.protectedSettings), "protectedSettings are not secret");
             const { certs } = unwrapSecret<any>(extension.inputs.protectedSettings);
-            assert.strictEqual(decode(certs.ca), fakePem("CERTIFICATE", "docker-ca"));
-            assert.strictEqual(decode(certs.cert), fakePem("CERTIFICATE", "docker-server-cert"));
-            assert.strictEqual(decode(certs.key), serverKeyPem);
+            assert.strictEqual(decodeBase64(certs.ca), fakePem("CERTIFICATE", "docker-ca"));
+            assert.strictEqual(decodeBase64(certs.cert), fakePem("CERTIFICATE", "docker-server-cert"));
+            assert.strictEqual(decodeBase64(certs.key), serverKeyPem);
             assert.match(String(extension.inputs.forceUpdateTag), /^[0-9a-f]{16}$/);
         });
 
@@ -187,7 +187,7 @@ describe("DockerHost component", () => {
         });
 
         it("installs Docker from Ubuntu's archive with a TLS-only daemon.json and the -H fd:// conflict resolved", () => {
-            const config = JSON.parse(userDataOf(run).replace(/^#cloud-config\n/, ""));
+            const config = parseCloudConfig(userDataOf(run));
             assert.deepStrictEqual(config.packages, ["docker.io"]);
             const files = Object.fromEntries(config.write_files.map((file: any) => [file.path, file.content]));
             const daemon = JSON.parse(files["/etc/docker/daemon.json"]);
@@ -210,7 +210,7 @@ describe("DockerHost component", () => {
             assert.strictEqual(extension.inputs.typeHandlerVersion, "2.1");
             assert.deepStrictEqual(extension.inputs.settings, {});
             assert.ok(isSecretValue(extension.inputs.protectedSettings));
-            const script = decode(unwrapSecret<any>(extension.inputs.protectedSettings).script);
+            const script = decodeBase64(unwrapSecret<any>(extension.inputs.protectedSettings).script);
             assert.ok(script.includes(Buffer.from(serverKeyPem).toString("base64").slice(0, 40)));
             assert.match(
                 script,

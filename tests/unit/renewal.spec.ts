@@ -1,5 +1,6 @@
 import "../harness/mocks";
 import * as assert from "assert";
+import { decodeBase64 } from "../harness/declaredInputs";
 import { isSecretValue, mocks, RecordedResource, unwrapSecret } from "../harness/mocks";
 import { fakePem } from "../harness/plausibleState";
 import { ProgramRun, runProgram, validConfig } from "../harness/program";
@@ -35,12 +36,12 @@ function deliveredServerCert(run: ProgramRun, extensionName: string): string {
         run.one(extensionType, extensionName).inputs.protectedSettings,
     );
     if (settings.certs) {
-        return Buffer.from(settings.certs.cert, "base64").toString("utf8");
+        return decodeBase64(settings.certs.cert);
     }
     // The certificate script carries each file base64-encoded in a heredoc, in order: CA, server certificate, key.
-    const script = Buffer.from(settings.script ?? "", "base64").toString("utf8");
+    const script = decodeBase64(settings.script ?? "");
     const files = [...script.matchAll(/<<'ENCODED'\n([\s\S]*?)\nENCODED/g)].map((match) =>
-        Buffer.from(match[1] ?? "", "base64").toString("utf8"),
+        decodeBase64(match[1] ?? ""),
     );
     return files[1] ?? "";
 }
