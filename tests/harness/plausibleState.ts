@@ -8,7 +8,6 @@ export function fakePem(label: string, marker: string): string {
 }
 
 export const mockPublicIp = "20.205.10.20";
-export const mockSubscription = "00000000-0000-0000-0000-000000000000";
 
 /** Stable pseudo-random lowercase suffix, as Azure autonaming and random.RandomString would give. */
 function suffix(name: string, length = 8): string {
