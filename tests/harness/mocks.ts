@@ -13,7 +13,20 @@ export interface RecordedOptions {
     readonly parent: string;
     /** The value whose change makes the engine replace the resource, if any. */
     readonly replacementTrigger: unknown;
+    /** The resource's former identities, as the engine receives them. */
+    readonly aliases: readonly RecordedAlias[];
 }
+
+/** An alias: a whole former URN, or the parts of it that differ from the resource's own. */
+export type RecordedAlias =
+    | { readonly urn: string }
+    | {
+          readonly name: string;
+          readonly type: string;
+          /** The former parent; "" with noParent false means "the resource's own parent". */
+          readonly parentUrn: string;
+          readonly noParent: boolean;
+      };
 
 /** One registered resource: what the program asked the engine for. */
 export interface RecordedResource {
@@ -24,6 +37,8 @@ export interface RecordedResource {
     readonly provider: string | undefined;
     readonly custom: boolean;
     readonly options: RecordedOptions;
+    /** The URN the engine gave it; known once its registration has been answered. */
+    readonly urn: string;
 }
 
 export type StateOverride = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
@@ -37,6 +52,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     /** When set, `tls:` resources get real keys and certificates made from their inputs. */
     realTls = false;
     private readonly pendingOptions = new Map<string, RecordedOptions[]>();
+    private readonly urns = new Map<string, string>();
     private readonly overrides = new Map<string, StateOverride>();
 
     reset(): void {
@@ -44,6 +60,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.realTls = false;
         this.pendingOptions.clear();
         this.overrides.clear();
+        this.urns.clear();
     }
 
     /** Replaces the computed outputs of every resource of one type, for this run. */
@@ -56,10 +73,15 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.pendingOptions.set(key, [...(this.pendingOptions.get(key) ?? []), options]);
     }
 
+    rememberUrn(type: string, name: string, urn: string): void {
+        this.urns.set(`${type}::${name}`, urn);
+    }
+
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
         const key = `${args.type}::${args.name}`;
         const [options, ...rest] = this.pendingOptions.get(key) ?? [];
         this.pendingOptions.set(key, rest);
+        const urns = this.urns;
         this.resources.push({
             type: args.type,
             name: args.name,
@@ -67,6 +89,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             provider: args.provider || undefined,
             custom: args.custom ?? true,
             options: options ?? missingOptions,
+            get urn() {
+                return urns.get(key) ?? "";
+            },
         });
         const override = this.overrides.get(args.type);
         const real = this.realTls ? await realTlsState(args.type, args.inputs as Record<string, unknown>) : undefined;
@@ -87,6 +112,7 @@ const missingOptions: RecordedOptions = {
     dependencies: [],
     parent: "",
     replacementTrigger: undefined,
+    aliases: [],
 };
 
 /** Registration requests as the SDK sends them; only the getters we read. */
@@ -100,6 +126,10 @@ interface RegisterResourceRequest {
     getDependenciesList(): string[];
     getParent(): string;
     getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
+    getAliasesList(): {
+        getUrn(): string;
+        getSpec(): { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+    }[];
 }
 
 // The docker provider must target the host the program declares; never whatever the developer's shell points at.
@@ -126,8 +156,25 @@ export async function useMocks(stack: string): Promise<void> {
             dependencies: req.getDependenciesList(),
             parent: req.getParent(),
             replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
+            aliases: req.getAliasesList().map((alias): RecordedAlias => {
+                const spec = alias.getSpec();
+                return spec === undefined
+                    ? { urn: alias.getUrn() }
+                    : {
+                          name: spec.getName(),
+                          type: spec.getType(),
+                          parentUrn: spec.getParenturn(),
+                          noParent: spec.getNoparent(),
+                      };
+            }),
         });
-        return register(req, callback);
+        return register(req, (err: unknown, response: unknown) => {
+            const urn = (response as { getUrn?(): string } | undefined)?.getUrn?.();
+            if (urn) {
+                mocks.rememberUrn(req.getType(), req.getName(), urn);
+            }
+            callback(err, response);
+        });
     };
 }
 
