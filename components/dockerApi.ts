@@ -1,5 +1,6 @@
 import * as https from "https";
 import * as net from "net";
+import * as tls from "tls";
 
 /** Where a Docker daemon listens and the client material that proves who we are. */
 export interface DockerTlsEndpoint {
@@ -14,6 +15,8 @@ export interface DockerApiResponse {
     readonly status: number;
     readonly headers: Readonly<Record<string, string | string[] | undefined>>;
     readonly body: string;
+    /** SHA-256 fingerprint of the certificate the daemon served, `AB:CD:...` as Node formats it. */
+    readonly servedFingerprint256: string;
 }
 
 /**
@@ -52,11 +55,17 @@ export function dockerApiRequest(
                 timeout: request.timeoutMs,
             },
             (response) => {
+                const served = (response.socket as tls.TLSSocket).getPeerCertificate().fingerprint256;
                 let body = "";
                 response.setEncoding("utf8");
                 response.on("data", (chunk: string) => (body += chunk));
                 response.on("end", () =>
-                    resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+                    resolve({
+                        status: response.statusCode ?? 0,
+                        headers: response.headers,
+                        body,
+                        servedFingerprint256: served,
+                    }),
                 );
             },
         );

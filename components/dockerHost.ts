@@ -98,7 +98,11 @@ export class DockerHost extends pulumi.ComponentResource {
                         {
                             lun: 0,
                             createOption: "Attach",
-                            caching: "ReadOnly",
+                            // Docker's data is mostly written (layers, volumes, redis's AOF, mongodb's
+                            // journal). A read cache only adds latency to those writes, and a write-back
+                            // cache would acknowledge an fsync before the disk has the data, breaking
+                            // the crash consistency the services' recovery relies on.
+                            caching: "None",
                             managedDisk: { id: dataDisk.id },
                             deleteOption: "Detach",
                         },
@@ -167,6 +171,7 @@ export class DockerHost extends pulumi.ComponentResource {
             `${name}-ready`,
             {
                 ...clientTlsMaterial(args.tls),
+                serverCertPem: args.tls.serverCertPem,
                 host: args.fqdn,
                 port: settings.dockerPort,
                 timeoutSeconds: settings.readinessTimeoutSeconds,

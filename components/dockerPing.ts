@@ -1,3 +1,4 @@
+import { X509Certificate } from "crypto";
 import { dockerApiRequest, DockerTlsEndpoint } from "./dockerApi";
 
 export type { DockerTlsEndpoint } from "./dockerApi";
@@ -23,12 +24,29 @@ export interface PingResult {
     readonly apiVersion: string | undefined;
 }
 
+/** The SHA-256 fingerprint of a PEM certificate, in the form TLS sockets report a peer's. */
+export function certificateFingerprint(pem: string): string {
+    return new X509Certificate(pem).fingerprint256;
+}
+
 /**
- * One `GET /_ping` over mutual TLS. Resolves with the daemon's API version when it answers 200 "OK";
- * rejects with the TLS, network or HTTP error otherwise.
+ * One `GET /_ping` over mutual TLS. Resolves with the daemon's API version when it answers 200 "OK"
+ * and, when `expectedFingerprint256` is given, serves exactly that certificate; rejects with the
+ * TLS, network or HTTP error, or the certificate it served instead, otherwise. A daemon that still
+ * serves its previous certificate has not taken a renewal yet, however well it chains to our CA.
  */
-export async function pingDocker(endpoint: DockerTlsEndpoint, timeoutMs: number): Promise<string | undefined> {
+export async function pingDocker(
+    endpoint: DockerTlsEndpoint,
+    timeoutMs: number,
+    expectedFingerprint256?: string,
+): Promise<string | undefined> {
     const response = await dockerApiRequest(endpoint, { method: "GET", path: "/_ping", timeoutMs });
+    if (expectedFingerprint256 !== undefined && response.servedFingerprint256 !== expectedFingerprint256) {
+        throw new Error(
+            `the daemon serves the certificate with SHA-256 ${response.servedFingerprint256}, not the issued one ` +
+                `(${expectedFingerprint256}): it has not restarted with the renewed certificate yet`,
+        );
+    }
     if (response.status !== 200 || response.body.trim() !== "OK") {
         throw new Error(`HTTP ${response.status} from /_ping: ${response.body.slice(0, 200)}`);
     }
@@ -63,6 +81,7 @@ export function dockerNotReadyError(details: DockerNotReadyDetails): Error & Doc
 export async function waitForDocker(
     endpoint: DockerTlsEndpoint,
     policy: BackoffPolicy,
+    expectedFingerprint256?: string,
     sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<PingResult> {
     const started = Date.now();
@@ -71,7 +90,8 @@ export async function waitForDocker(
     for (let attempt = 1; ; attempt++) {
         const remaining = deadline - Date.now();
         try {
-            const apiVersion = await pingDocker(endpoint, Math.max(1, Math.min(policy.attemptTimeoutMs, remaining)));
+            const attemptTimeout = Math.max(1, Math.min(policy.attemptTimeoutMs, remaining));
+            const apiVersion = await pingDocker(endpoint, attemptTimeout, expectedFingerprint256);
             return { attempts: attempt, elapsedMs: Date.now() - started, apiVersion };
         } catch (error) {
             const wait = Math.min(delay, deadline - Date.now());

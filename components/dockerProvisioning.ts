@@ -16,13 +16,25 @@ export interface DockerProvisioningArgs {
     readonly tls: ServerTlsMaterial;
 }
 
-/** The Docker VM extension as `azure vm docker create` used it; deprecated upstream, still accepted. */
+/**
+ * The Docker VM extension as `azure vm docker create` used it; deprecated upstream. Pinned to 1.2:
+ * the 1.1 handlers write `ExecStart=/usr/bin/docker daemon ...` into docker.service, which no Docker
+ * Engine since 17.x can run; 1.2 writes `/usr/bin/dockerd` (Azure/azure-docker-extension 1.2.0).
+ */
 export const dockerExtension = {
     vmExtensionName: "DockerExtension",
     publisher: "Microsoft.Azure.Extensions",
     type: "DockerExtension",
-    typeHandlerVersion: "1.1",
+    typeHandlerVersion: "1.2",
 } as const;
+
+/**
+ * The daemon label that carries the certificates' revision on the Docker extension path. The
+ * handler rewrites /etc/docker/*.pem on every enable but restarts Docker only when the ExecStart
+ * line it builds from `docker.options` changes (op-enable.go, rewriteOpts), so without this label a
+ * renewed certificate would sit on disk while the daemon kept serving the old one.
+ */
+export const certificateRevisionLabel = "azure-docker-host.certificate-revision";
 
 /** Azure's supported way to run a script as root on a Linux VM; its protected settings are encrypted. */
 export const customScriptExtension = {
@@ -66,7 +78,15 @@ export class DockerProvisioning extends pulumi.ComponentResource {
                       {
                           ...common,
                           ...dockerExtension,
-                          settings: { docker: { port: String(args.dockerPort), options: hardenedDaemonFlags() } },
+                          settings: {
+                              docker: {
+                                  port: String(args.dockerPort),
+                                  options: certificateTag.apply((revision) => [
+                                      ...hardenedDaemonFlags(),
+                                      `--label=${certificateRevisionLabel}=${revision}`,
+                                  ]),
+                              },
+                          },
                           protectedSettings: pulumi.secret({
                               certs: {
                                   ca: base64(tls.caCertPem),

@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { defaultBackoff, DockerTlsEndpoint, waitForDocker } from "./dockerPing";
+import { certificateFingerprint, defaultBackoff, DockerTlsEndpoint, waitForDocker } from "./dockerPing";
 import { ClientTlsMaterial } from "./tlsMaterial";
 
 export interface ReadinessGateArgs extends ClientTlsMaterial {
     readonly host: pulumi.Input<string>;
     readonly port: pulumi.Input<number>;
     readonly timeoutSeconds: pulumi.Input<number>;
+    /** The certificate the daemon must serve: the gate waits while it serves any other. */
+    readonly serverCertPem: pulumi.Input<string>;
     /**
      * Changes whenever the daemon may have changed under us (new VM, renewed certificates), so the
      * gate waits for the daemon again instead of trusting an old answer.
@@ -15,6 +17,7 @@ export interface ReadinessGateArgs extends ClientTlsMaterial {
 
 interface GateInputs extends DockerTlsEndpoint {
     readonly timeoutSeconds: number;
+    readonly serverCertPem: string;
     readonly revision: string;
 }
 
@@ -24,21 +27,27 @@ interface GateOutputs {
     readonly port: number;
     readonly caCertPem: string;
     readonly clientCertPem: string;
+    readonly serverCertPem: string;
     readonly timeoutSeconds: number;
     readonly revision: string;
     readonly dockerHost: string;
     readonly apiVersion: string;
 }
 
-const comparedInputs = ["host", "port", "caCertPem", "clientCertPem", "revision"] as const;
+const comparedInputs = ["host", "port", "caCertPem", "clientCertPem", "serverCertPem", "revision"] as const;
 
 async function verify(inputs: GateInputs): Promise<GateOutputs> {
-    const result = await waitForDocker(inputs, { ...defaultBackoff, timeoutMs: inputs.timeoutSeconds * 1000 });
+    const result = await waitForDocker(
+        inputs,
+        { ...defaultBackoff, timeoutMs: inputs.timeoutSeconds * 1000 },
+        certificateFingerprint(inputs.serverCertPem),
+    );
     return {
         host: inputs.host,
         port: inputs.port,
         caCertPem: inputs.caCertPem,
         clientCertPem: inputs.clientCertPem,
+        serverCertPem: inputs.serverCertPem,
         timeoutSeconds: inputs.timeoutSeconds,
         revision: inputs.revision,
         dockerHost: `tcp://${inputs.host}:${inputs.port}`,
@@ -47,7 +56,8 @@ async function verify(inputs: GateInputs): Promise<GateOutputs> {
 }
 
 /**
- * Pure-Node dynamic provider: create and update both wait until the daemon answers over mutual TLS.
+ * Pure-Node dynamic provider: create and update both wait until the daemon answers over mutual TLS
+ * with exactly the issued server certificate, so "renewal finished" is observed, not assumed.
  * It needs no plugin; Pulumi serializes these functions into the state.
  */
 export const readinessGateProvider: pulumi.dynamic.ResourceProvider<GateInputs, GateOutputs> = {

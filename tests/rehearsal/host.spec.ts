@@ -167,6 +167,7 @@ for (const provisioner of provisioners) {
                         caCertPem: material.caCertPem,
                         clientCertPem: material.certPem,
                         clientKeyPem: material.keyPem,
+                        serverCertPem: gate.serverCertPem,
                         timeoutSeconds: 30,
                         revision: "rehearsal",
                     },

@@ -1,5 +1,6 @@
 import "../harness/mocks";
 import * as assert from "assert";
+import { X509Certificate } from "crypto";
 import { dockerExtensionLaunch, DockerExtensionSettings, ServerTls } from "../harness/daemonLaunch";
 import { LocalDockerd } from "../harness/localDockerd";
 import { PrivateNetwork } from "../harness/privateNetwork";
@@ -82,12 +83,13 @@ describe("readiness gate against a real dockerd (rehearsal)", function () {
         network = undefined;
     });
 
-    const gateInputs = (timeoutSeconds: number, trust: string = ca.certPem) => ({
+    const gateInputs = (timeoutSeconds: number, expected: string = server.serverCertPem) => ({
         host: "127.0.0.1",
         port: Number(settings.docker.port),
-        caCertPem: trust,
+        caCertPem: ca.certPem,
         clientCertPem: client.certPem,
         clientKeyPem: client.keyPem,
+        serverCertPem: expected,
         timeoutSeconds,
         revision: "rehearsal",
     });
@@ -132,5 +134,30 @@ describe("readiness gate against a real dockerd (rehearsal)", function () {
         const answer = await network!.ask({ kind: "dynamic", provider, method: "create", inputs: gateInputs(6) });
         assert.strictEqual(answer.ok, false);
         assert.match(answer.error ?? "", /last error: .*(unable to verify|self.signed|certificate)/i);
+    });
+
+    it("keeps waiting while the daemon serves another certificate of our CA, and says which", async () => {
+        // What a daemon that has not restarted after a renewal looks like: a valid certificate, not the issued one.
+        const renewed = await leaf(ca, ["digital_signature", "server_auth"], {
+            dnsNames: ["localhost"],
+            ipAddresses: ["127.0.0.1"],
+        });
+        daemon = await LocalDockerd.start(network!, dockerExtensionLaunch(settings, server));
+        const answer = await network!.ask({
+            kind: "dynamic",
+            provider,
+            method: "create",
+            inputs: gateInputs(5, renewed.certPem),
+        });
+        assert.strictEqual(answer.ok, false);
+        const served = new X509Certificate(server.serverCertPem).fingerprint256;
+        const issued = new X509Certificate(renewed.certPem).fingerprint256;
+        assert.match(answer.error ?? "", /after [2-9] attempt\(s\)/);
+        assert.ok(
+            (answer.error ?? "").includes(
+                `serves the certificate with SHA-256 ${served}, not the issued one (${issued})`,
+            ),
+            answer.error,
+        );
     });
 });

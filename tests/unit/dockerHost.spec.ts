@@ -38,7 +38,7 @@ describe("DockerHost component", () => {
                 {
                     lun: 0,
                     createOption: "Attach",
-                    caching: "ReadOnly",
+                    caching: "None",
                     managedDisk: { id: "docker-data-id" },
                     deleteOption: "Detach",
                 },
@@ -140,7 +140,8 @@ describe("DockerHost component", () => {
             const extension = run.one(extensionType, "docker-provisioning-extension");
             assert.strictEqual(extension.inputs.publisher, "Microsoft.Azure.Extensions");
             assert.strictEqual(extension.inputs.type, "DockerExtension");
-            assert.strictEqual(extension.inputs.typeHandlerVersion, "1.1");
+            // 1.1 writes `ExecStart=/usr/bin/docker daemon`, which current Docker cannot run.
+            assert.strictEqual(extension.inputs.typeHandlerVersion, "1.2");
             const { docker } = extension.inputs.settings as any;
             assert.strictEqual(docker.port, "2376");
             for (const option of [
@@ -153,6 +154,16 @@ describe("DockerHost component", () => {
                 assert.ok(docker.options.includes(option), `missing ${option}`);
             }
             assert.doesNotMatch(JSON.stringify(extension.inputs.settings), /BEGIN|LS0tLS1CRUdJTi/);
+        });
+
+        it("labels the daemon with the certificates' revision, so a renewal changes the unit and restarts Docker", () => {
+            const extension = run.one(extensionType, "docker-provisioning-extension");
+            const labels = (extension.inputs.settings as any).docker.options.filter((option: string) =>
+                option.startsWith("--label="),
+            );
+            assert.deepStrictEqual(labels, [
+                `--label=azure-docker-host.certificate-revision=${extension.inputs.forceUpdateTag}`,
+            ]);
         });
 
         it("delivers the CA, server certificate and server key base64 in secret protectedSettings", () => {

@@ -86,6 +86,13 @@ for (const provisioner of ["docker-extension", "cloud-init"] as const) {
             );
             assert.ok(isSecretValue(after!.inputs.protectedSettings));
             assert.strictEqual(deliveredServerCert(renewed, extensionName), renewedPem);
+            if (provisioner === "docker-extension") {
+                // The handler restarts Docker only when the daemon's command line changes.
+                assert.notDeepStrictEqual(
+                    (after!.inputs.settings as any).docker.options,
+                    (before!.inputs.settings as any).docker.options,
+                );
+            }
             // The gate waits for the daemon again before anything trusts it.
             assert.notStrictEqual(
                 renewed.one(gateType, "docker-ready").inputs.revision,
