@@ -22,9 +22,13 @@ export function serverTlsFiles(paths: DaemonTlsFiles, material: ServerTlsMateria
     ];
 }
 
+/** A comment line that identifies the certificate script, so it removes only itself. */
+export const certificateScriptMarker = "azure-docker-host certificate script";
+
 /**
  * The script the CustomScript extension runs (as root) under the cloud-init provisioner. It holds
- * the server key, so it only ever travels in protectedSettings. It waits for cloud-init to finish
+ * the server key, so it only ever travels in protectedSettings, and it deletes its own file when it
+ * ends: the handler would otherwise keep that copy of the key on disk. It waits for cloud-init to finish
  * installing Docker and mounting the data disk, installs the files atomically with their modes, and
  * restarts Docker (live-restore keeps containers running), failing with the daemon's journal when
  * the daemon does not come back. It is safe to run again: renewal re-runs it with new files.
@@ -45,8 +49,18 @@ export function certificateInstallScript(files: readonly InstalledFile[]): strin
     });
     return [
         "#!/bin/sh",
-        "# Installs the Docker daemon's TLS certificate and key, then restarts Docker.",
+        `# ${certificateScriptMarker}: installs the Docker daemon's TLS certificate and key, then restarts Docker.`,
         "set -eu",
+        "",
+        "# The CustomScript handler keeps this file, server key included, under",
+        "# /var/lib/waagent/custom-script/download/<n>/ until its next run. Remove it on the way out,",
+        "# whatever happens; the marker check keeps a differently invoked copy from deleting anything else.",
+        "staging=''",
+        "cleanup() {",
+        '  if [ -n "$staging" ]; then rm -rf "$staging"; fi',
+        `  if [ -f "$0" ] && grep -q '${certificateScriptMarker}' "$0" 2>/dev/null; then rm -f -- "$0"; fi`,
+        "}",
+        "trap cleanup EXIT",
         "",
         "# cloud-init installs Docker and mounts the data disk; wait for it. It exits non-zero when a",
         "# module failed: go on, and let the daemon's own start below report what matters.",
@@ -54,7 +68,6 @@ export function certificateInstallScript(files: readonly InstalledFile[]): strin
         "",
         "umask 077",
         "staging=$(mktemp -d)",
-        "trap 'rm -rf \"$staging\"' EXIT",
         ...directories.map((directory) => `install -d -o root -g root -m 0755 '${directory}'`),
         "",
         ...installs,

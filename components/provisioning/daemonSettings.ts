@@ -13,6 +13,13 @@ export const hardenedDaemonSettings = {
     icc: false,
 } as const;
 
+/**
+ * Docker's classic image store, whose images and layers live in the data root. Docker Engine 29
+ * defaults to the containerd store on a fresh data root (moby daemon/image_store_choice.go), and
+ * that store keeps content under /var/lib/containerd, on the OS disk. Older engines ignore the key.
+ */
+export const imageStoreSettings = { features: { "containerd-snapshotter": false } } as const;
+
 /** Where Docker keeps images, containers and volumes; the data disk is mounted here. */
 export const dockerDataRoot = "/var/lib/docker";
 
@@ -45,5 +52,6 @@ export function daemonJson(port: number, tlsFiles: DaemonTlsFiles): Record<strin
         tlscert: tlsFiles.serverCert,
         tlskey: tlsFiles.serverKey,
         ...hardenedDaemonSettings,
+        ...imageStoreSettings,
     };
 }

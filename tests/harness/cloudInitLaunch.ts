@@ -27,6 +27,30 @@ export interface CloudInitHost {
     readonly serviceCalls: readonly string[];
     /** The drop-in's restated ExecStart: the daemon's command line on the VM. */
     readonly execStart: string;
+    /** The files the CustomScript handler's download folder holds once the script has run. */
+    readonly leftInDownloadFolder: readonly { readonly name: string; readonly content: string }[];
+}
+
+/**
+ * Where systemd (239 and later) finds an ExecStart command given without a directory: a fixed
+ * search path compiled in, sbin before bin (systemd.service(5), "Command lines"). An absolute path
+ * is taken as it is. Undefined when nothing executable is there. `root` looks into another file tree.
+ */
+export function resolveLikeSystemd(command: string, root = "/"): string | undefined {
+    const candidates = command.startsWith("/")
+        ? [command]
+        : ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"].map((directory) =>
+              path.join(directory, command),
+          );
+    return candidates.find((candidate) => {
+        candidate = path.join(root, candidate);
+        try {
+            fs.accessSync(candidate, fs.constants.X_OK);
+            return fs.statSync(candidate).isFile();
+        } catch {
+            return false;
+        }
+    });
 }
 
 const stubbed = ["systemctl", "cloud-init", "journalctl"];
@@ -35,8 +59,10 @@ const stubbed = ["systemctl", "cloud-init", "journalctl"];
  * Plays the cloud-init provisioner on this machine: takes daemon.json and the systemd drop-in from
  * the user data, and really runs the CustomScript's certificate script as root, in a mount namespace
  * where /etc/docker is a temporary folder and systemctl, cloud-init and journalctl are stand-ins
- * that record their arguments. The launch then starts dockerd from that daemon.json and the files
- * the script installed, with their modes.
+ * that record their arguments. The script runs as the CustomScript handler runs it (main/cmds.go,
+ * main/exec.go): saved as download/<n>/script.sh (0500, in 0700 folders), executed with
+ * `/bin/sh -c <path>` from that folder, stdout and stderr captured into files beside it. The launch
+ * then starts dockerd from that daemon.json and the files the script installed, with their modes.
  */
 export function playCloudInit(userData: string, certificateScript: string): CloudInitHost {
     const config = parseCloudConfig<{ write_files: WrittenFile[] }>(userData);
@@ -63,8 +89,10 @@ export function playCloudInit(userData: string, certificateScript: string): Clou
                 mode: 0o755,
             });
         }
-        const script = path.join(work, "install-docker-tls.sh");
-        fs.writeFileSync(script, certificateScript, { mode: 0o700 });
+        const download = path.join(work, "custom-script", "download", "0");
+        fs.mkdirSync(download, { recursive: true, mode: 0o700 });
+        const script = path.join(download, "script.sh");
+        fs.writeFileSync(script, certificateScript, { mode: 0o500 });
         if (!fs.existsSync("/etc/docker")) {
             throw new Error(
                 "/etc/docker is missing (Debian's docker.io creates it); it is the mount point for the rehearsal",
@@ -76,14 +104,20 @@ export function playCloudInit(userData: string, certificateScript: string): Clou
             "private",
             "sh",
             "-c",
-            'mount --bind "$1" /etc/docker && PATH="$2:$PATH" sh "$3"',
+            'mount --bind "$1" /etc/docker && cd "$4" && PATH="$2:$PATH" /bin/sh -c "$3" >stdout 2>stderr',
             "sh",
             etcDocker,
             stubs,
             script,
+            download,
         ]);
+        const leftInDownloadFolder = fs.readdirSync(download).map((name) => ({
+            name,
+            content: fs.readFileSync(path.join(download, name), "utf8"),
+        }));
         if (result.status !== 0) {
-            throw new Error(`the certificate script failed (${result.status}): ${result.stderr}${result.stdout}`);
+            const output = leftInDownloadFolder.map((file) => file.content).join("");
+            throw new Error(`the certificate script failed (${result.status}): ${result.stderr}${output}`);
         }
         const installed = listFiles(etcDocker).map((file): InstalledFile => {
             const stat = fs.statSync(file);
@@ -112,7 +146,7 @@ export function playCloudInit(userData: string, certificateScript: string): Clou
             ];
             return { files, flags: [`--config-file=${rooted(daemonJsonPath)}`] };
         };
-        return { launch, installed, serviceCalls, execStart: execStart[1] ?? "" };
+        return { launch, installed, serviceCalls, execStart: execStart[1] ?? "", leftInDownloadFolder };
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
     }

@@ -34,11 +34,19 @@ export type DaemonLaunch = (paths: DaemonPaths) => {
  * socket under a temporary folder, in a PrivateNetwork, so its loopback, ports and iptables rules
  * (icc=false needs iptables) touch nothing else on the machine. Clients reach its TCP listener by
  * joining that namespace; the admin socket is a file, reachable from here.
+ *
+ * The folder plays the VM's OS disk (`fs/` holds a launch's files); the data root, a folder of its
+ * own, plays the data disk mounted at /var/lib/docker. A daemon can be restarted with another launch, as systemd restarts
+ * docker.service; and a data root can outlive its daemon and be handed to a new one, as the data
+ * disk outlives a replaced VM.
  */
 export class LocalDockerd {
     private constructor(
         readonly root: string,
-        private readonly daemon: ChildProcess,
+        readonly dataRoot: string,
+        private readonly network: PrivateNetwork,
+        private daemon: ChildProcess,
+        private readonly executable: string,
     ) {}
 
     get socket(): string {
@@ -50,50 +58,41 @@ export class LocalDockerd {
         return path.join(this.root, "fs", vmPath);
     }
 
-    static async start(network: PrivateNetwork, launch: DaemonLaunch, readyTimeoutMs = 60_000): Promise<LocalDockerd> {
+    /**
+     * Starts dockerd with the launch's files and flags. `dataRoot` reuses a data root another daemon
+     * left behind; `executable` is the dockerd a unit's ExecStart resolves to (PATH's by default).
+     */
+    static async start(
+        network: PrivateNetwork,
+        launch: DaemonLaunch,
+        options: { readonly dataRoot?: string; readonly executable?: string; readonly readyTimeoutMs?: number } = {},
+    ): Promise<LocalDockerd> {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "adh-dockerd-"));
-        for (const directory of ["run", "data", "exec", "fs"]) {
+        for (const directory of ["run", "exec", "fs"]) {
             fs.mkdirSync(path.join(root, directory), { recursive: true });
         }
-        const adminSocket = path.join(root, "run", "docker.sock");
-        const { files, flags } = launch({ rooted: (vmPath) => path.join(root, "fs", vmPath), adminSocket });
-        for (const file of files) {
-            const target = path.join(root, "fs", file.path);
-            fs.mkdirSync(path.dirname(target), { recursive: true });
-            fs.writeFileSync(target, file.content, { mode: Number.parseInt(file.mode, 8) });
-            fs.chmodSync(target, Number.parseInt(file.mode, 8));
+        // Apart from the root, so it can outlive it.
+        const dataRoot = options.dataRoot ?? fs.mkdtempSync(path.join(os.tmpdir(), "adh-docker-data-"));
+        try {
+            const daemon = await spawnDaemon(
+                root,
+                dataRoot,
+                network,
+                launch,
+                options.executable ?? "dockerd",
+                options.readyTimeoutMs,
+            );
+            return new LocalDockerd(root, dataRoot, network, daemon, options.executable ?? "dockerd");
+        } catch (error) {
+            fs.rmSync(root, { recursive: true, force: true });
+            throw error;
         }
-        const logFile = path.join(root, "dockerd.log");
-        const log = fs.openSync(logFile, "a");
-        const privateFlags = [
-            `--data-root=${path.join(root, "data")}`,
-            `--exec-root=${path.join(root, "exec")}`,
-            `--pidfile=${path.join(root, "run", "docker.pid")}`,
-            // No docker0 bridge: the namespace is private and the rehearsal needs no default bridge.
-            "--bridge=none",
-        ];
-        const [command, args] = network.wrap("dockerd", [...privateFlags, ...flags]);
-        const daemon = spawn(command, args, { stdio: ["ignore", log, log] });
-        running.add(daemon);
-        daemon.once("exit", () => running.delete(daemon));
-        fs.closeSync(log);
-        const started = Date.now();
-        for (;;) {
-            if (daemon.exitCode !== null || daemon.signalCode !== null) {
-                const tail = fs.readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
-                fs.rmSync(root, { recursive: true, force: true });
-                throw new Error(`dockerd exited (${daemon.exitCode ?? daemon.signalCode}):\n${tail}`);
-            }
-            const pid = readPid(path.join(root, "run", "docker.pid"));
-            if (pid !== undefined && (await pingSocket(adminSocket))) {
-                return new LocalDockerd(root, daemon);
-            }
-            if (Date.now() - started > readyTimeoutMs) {
-                daemon.kill("SIGKILL");
-                throw new Error(`dockerd did not answer on its socket within ${readyTimeoutMs} ms`);
-            }
-            await new Promise((resolve) => setTimeout(resolve, 200));
-        }
+    }
+
+    /** Stops the daemon (containers keep running under live-restore) and starts it with `launch`. */
+    async restart(launch: DaemonLaunch): Promise<void> {
+        await this.terminate();
+        this.daemon = await spawnDaemon(this.root, this.dataRoot, this.network, launch, this.executable);
     }
 
     /** Runs the docker CLI against the admin socket (no TLS: this is the operator on the VM). */
@@ -105,29 +104,93 @@ export class LocalDockerd {
         return runTool("docker", args, undefined, env);
     }
 
-    /** Removes every container (live-restore would keep them past the daemon), stops, cleans up. */
-    async stop(): Promise<void> {
-        const containers = this.admin(["ps", "-aq"]).stdout.split("\n").filter(Boolean);
-        if (containers.length > 0) {
-            this.admin(["rm", "-f", ...containers]);
+    /**
+     * Removes every container (live-restore would keep them past the daemon), stops, cleans up.
+     * With `keepData`, containers and the data root stay, as a data disk outlives its VM.
+     */
+    async stop(options: { readonly keepData?: boolean } = {}): Promise<void> {
+        if (!options.keepData) {
+            const containers = this.admin(["ps", "-aq"]).stdout.split("\n").filter(Boolean);
+            if (containers.length > 0) {
+                this.admin(["rm", "-f", ...containers]);
+            }
         }
+        await this.terminate();
+        unmountUnder(this.root);
+        unmountUnder(this.dataRoot);
+        fs.rmSync(this.root, { recursive: true, force: true });
+        if (!options.keepData) {
+            fs.rmSync(this.dataRoot, { recursive: true, force: true });
+        }
+    }
+
+    private async terminate(): Promise<void> {
+        const daemon = this.daemon;
         const exited = new Promise<void>((resolve) => {
-            if (this.daemon.exitCode !== null || this.daemon.signalCode !== null) {
+            if (daemon.exitCode !== null || daemon.signalCode !== null) {
                 resolve();
             } else {
-                this.daemon.once("exit", () => resolve());
+                daemon.once("exit", () => resolve());
             }
         });
         try {
-            this.daemon.kill("SIGTERM");
+            daemon.kill("SIGTERM");
         } catch {
             // Already gone.
         }
-        const timer = setTimeout(() => this.daemon.kill("SIGKILL"), 20_000);
+        const timer = setTimeout(() => daemon.kill("SIGKILL"), 20_000);
         await exited;
         clearTimeout(timer);
-        unmountUnder(this.root);
-        fs.rmSync(this.root, { recursive: true, force: true });
+    }
+}
+
+/** Writes the launch's files into the root and runs dockerd until it answers on its admin socket. */
+async function spawnDaemon(
+    root: string,
+    dataRoot: string,
+    network: PrivateNetwork,
+    launch: DaemonLaunch,
+    executable: string,
+    readyTimeoutMs = 60_000,
+): Promise<ChildProcess> {
+    const adminSocket = path.join(root, "run", "docker.sock");
+    const { files, flags } = launch({ rooted: (vmPath) => path.join(root, "fs", vmPath), adminSocket });
+    for (const file of files) {
+        const target = path.join(root, "fs", file.path);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, file.content, { mode: Number.parseInt(file.mode, 8) });
+        fs.chmodSync(target, Number.parseInt(file.mode, 8));
+    }
+    const pidFile = path.join(root, "run", "docker.pid");
+    fs.rmSync(pidFile, { force: true });
+    const logFile = path.join(root, "dockerd.log");
+    const log = fs.openSync(logFile, "a");
+    const privateFlags = [
+        `--data-root=${dataRoot}`,
+        `--exec-root=${path.join(root, "exec")}`,
+        `--pidfile=${pidFile}`,
+        // No docker0 bridge: the namespace is private and the rehearsal needs no default bridge.
+        "--bridge=none",
+    ];
+    const [command, args] = network.wrap(executable, [...privateFlags, ...flags]);
+    const daemon = spawn(command, args, { stdio: ["ignore", log, log] });
+    running.add(daemon);
+    daemon.once("exit", () => running.delete(daemon));
+    fs.closeSync(log);
+    const started = Date.now();
+    for (;;) {
+        if (daemon.exitCode !== null || daemon.signalCode !== null) {
+            const tail = fs.readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
+            throw new Error(`dockerd exited (${daemon.exitCode ?? daemon.signalCode}):\n${tail}`);
+        }
+        if (readPid(pidFile) !== undefined && (await pingSocket(adminSocket))) {
+            return daemon;
+        }
+        if (Date.now() - started > readyTimeoutMs) {
+            daemon.kill("SIGKILL");
+            throw new Error(`dockerd did not answer on its socket within ${readyTimeoutMs} ms`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
     }
 }
 

@@ -39,9 +39,14 @@ export interface RecordedResource {
     readonly options: RecordedOptions;
     /** The URN the engine gave it; known once its registration has been answered. */
     readonly urn: string;
+    /** What the mock answered as its state (computed outputs over the inputs); secrets wrapped as Outputs. */
+    readonly outputs: Record<string, unknown>;
 }
 
-export type StateOverride = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
+/** Computed outputs for one registration; undefined leaves it to the default (real TLS or plausible state). */
+export type StateOverride = (
+    args: pulumi.runtime.MockResourceArgs,
+) => Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
 
 /**
  * Pulumi mocks that record every registration and answer with plausible computed outputs. Calls
@@ -82,6 +87,12 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         const [options, ...rest] = this.pendingOptions.get(key) ?? [];
         this.pendingOptions.set(key, rest);
         const urns = this.urns;
+        const override = await this.overrides.get(args.type)?.(args);
+        const real =
+            override === undefined && this.realTls
+                ? await realTlsState(args.type, args.inputs as Record<string, unknown>)
+                : undefined;
+        const state = { ...args.inputs, ...(override ?? real ?? plausibleState(args)) };
         this.resources.push({
             type: args.type,
             name: args.name,
@@ -92,11 +103,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             get urn() {
                 return urns.get(key) ?? "";
             },
+            outputs: state,
         });
-        const override = this.overrides.get(args.type);
-        const real = this.realTls ? await realTlsState(args.type, args.inputs as Record<string, unknown>) : undefined;
-        const state = override ? override(args) : (real ?? plausibleState(args));
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...state } };
+        return { id: `${args.name}-id`, state };
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {

@@ -34,6 +34,10 @@ function debianPackage(command: string): string {
         "redis-cli": "redis-tools",
         "cloud-init": "cloud-init",
         shellcheck: "shellcheck",
+        sfdisk: "fdisk",
+        "mkfs.ext4": "e2fsprogs",
+        losetup: "mount",
+        blkid: "util-linux",
     };
     return packages[command] ?? command;
 }

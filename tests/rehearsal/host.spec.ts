@@ -1,24 +1,20 @@
 import "../harness/mocks";
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { busyboxRootfsTar } from "../harness/busyboxImage";
-import { playCloudInit } from "../harness/cloudInitLaunch";
-import { dockerExtensionLaunch, DockerExtensionSettings } from "../harness/daemonLaunch";
 import { TlsDockerCli } from "../harness/dockerCli";
 import { dockerEnvCli } from "../harness/dockerEnvCli";
-import { DaemonLaunch, LocalDockerd } from "../harness/localDockerd";
+import { LocalDockerd } from "../harness/localDockerd";
 import { unwrapSecret } from "../harness/mocks";
 import { ClientAnswer, PrivateNetwork } from "../harness/privateNetwork";
-import { ProgramRun, runProgram, validConfig } from "../harness/program";
+import { ProgramRun, resolve, runProgram, validConfig } from "../harness/program";
+import { ProvisionedHost, provisionHost, provisioners } from "../harness/provisionedHost";
 import { recordedOutputs } from "../harness/recordedOutputs";
 import { generatePrivateKeyPem, publicKeyPemOf, selfSignedCertPem, signedCertPem } from "../harness/realPki";
 import { requireRoot, requireTools } from "../harness/tools";
-import { decodeBase64 } from "../harness/declaredInputs";
-
-const provisioners = ["docker-extension", "cloud-init"] as const;
-const extensionType = "azure-native:compute:VirtualMachineExtension";
 
 interface ProviderMaterial {
     readonly host: string;
@@ -43,52 +39,35 @@ function providerMaterial(run: ProgramRun): ProviderMaterial {
     };
 }
 
-/** The daemon the provisioning would configure on the VM, from what the program passed to it. */
-function daemonFor(
-    provisioner: (typeof provisioners)[number],
-    run: ProgramRun,
-): { launch: DaemonLaunch; check(): void } {
-    if (provisioner === "docker-extension") {
-        const extension = run.one(extensionType, "docker-provisioning-extension").inputs;
-        const { certs } = unwrapSecret<{ certs: Record<"ca" | "cert" | "key", string> }>(extension.protectedSettings);
-        const tls = {
-            caCertPem: decodeBase64(certs.ca),
-            serverCertPem: decodeBase64(certs.cert),
-            serverKeyPem: decodeBase64(certs.key),
-        };
-        return {
-            launch: dockerExtensionLaunch(extension.settings as DockerExtensionSettings, tls),
-            check: () => undefined,
-        };
+/** Checks of what the provisioning did on the VM, beyond the daemon it configured. */
+function checkProvisioning(host: ProvisionedHost, serverKeyPem: string): void {
+    const cloudInit = host.first.details;
+    if (cloudInit === undefined) {
+        return;
     }
-    const vm = run.one("azure-native:compute:VirtualMachine", "docker-vm").inputs as {
-        osProfile: { customData: string };
-    };
-    const script = unwrapSecret<{ script: string }>(
-        run.one(extensionType, "docker-provisioning-certificates").inputs.protectedSettings,
-    ).script;
-    const host = playCloudInit(decodeBase64(vm.osProfile.customData), decodeBase64(script));
-    return {
-        launch: host.launch,
-        check: () => {
-            assert.deepStrictEqual(
-                host.installed.map((file) => [file.path, file.mode, file.uid]),
-                [
-                    ["/etc/docker/tls/ca.pem", "0444", 0],
-                    ["/etc/docker/tls/server-cert.pem", "0444", 0],
-                    ["/etc/docker/tls/server-key.pem", "0400", 0],
-                ],
-            );
-            assert.deepStrictEqual(host.serviceCalls, [
-                "cloud-init status --wait",
-                "systemctl daemon-reload",
-                "systemctl enable docker.service",
-                "systemctl restart docker.service",
-                "systemctl is-active --quiet docker.service",
-            ]);
-            assert.strictEqual(host.execStart, "/usr/bin/dockerd --containerd=/run/containerd/containerd.sock");
-        },
-    };
+    assert.deepStrictEqual(
+        cloudInit.installed.map((file) => [file.path, file.mode, file.uid]),
+        [
+            ["/etc/docker/tls/ca.pem", "0444", 0],
+            ["/etc/docker/tls/server-cert.pem", "0444", 0],
+            ["/etc/docker/tls/server-key.pem", "0400", 0],
+        ],
+    );
+    assert.deepStrictEqual(cloudInit.serviceCalls, [
+        "cloud-init status --wait",
+        "systemctl daemon-reload",
+        "systemctl enable docker.service",
+        "systemctl restart docker.service",
+        "systemctl is-active --quiet docker.service",
+    ]);
+    assert.strictEqual(cloudInit.execStart, "dockerd --containerd=/run/containerd/containerd.sock");
+    // The handler keeps its download folder; the script must not leave the server key in it.
+    assert.deepStrictEqual(cloudInit.leftInDownloadFolder.map((file) => file.name).sort(), ["stderr", "stdout"]);
+    const keyBody = serverKeyPem.split("\n")[1] ?? "";
+    assert.ok(keyBody.length > 20);
+    for (const file of cloudInit.leftInDownloadFolder) {
+        assert.ok(!file.content.includes(keyBody), `${file.name} holds the server key`);
+    }
 }
 
 for (const provisioner of provisioners) {
@@ -106,7 +85,7 @@ for (const provisioner of provisioners) {
         let daemon: LocalDockerd | undefined;
         let cli: TlsDockerCli | undefined;
         let port: number;
-        let checkProvisioning: () => void;
+        let host: ProvisionedHost;
 
         before(async function () {
             requireRoot(this);
@@ -114,10 +93,9 @@ for (const provisioner of provisioners) {
             run = await runProgram(validConfig({ provisioner }), { realTls: true });
             material = providerMaterial(run);
             port = Number(/:(\d+)$/.exec(material.host)?.[1]);
-            const { launch, check } = daemonFor(provisioner, run);
-            checkProvisioning = check;
+            host = provisionHost(provisioner, run);
             network = await PrivateNetwork.create();
-            daemon = await LocalDockerd.start(network, launch);
+            daemon = await LocalDockerd.start(network, host.first.launch, { executable: host.executable });
             cli = new TlsDockerCli(network, `tcp://127.0.0.1:${port}`, material);
         });
 
@@ -142,9 +120,10 @@ for (const provisioner of provisioners) {
             return answer.answers;
         }
 
-        it("configures the daemon as the VM would be configured", () => {
+        it("configures the daemon as the VM would be configured, and leaves no copy of the server key behind", async () => {
             assert.match(material.host, /^tcp:\/\/dev-[0-9a-f]{6}\.eastasia\.cloudapp\.azure\.com:2376$/);
-            checkProvisioning();
+            const serverKey = run.one("tls:index/privateKey:PrivateKey", "docker-server-key").outputs.privateKeyPem;
+            checkProvisioning(host, await resolve(pulumi.output(serverKey as string)));
         });
 
         it("answers /_ping and docker version over mutual TLS with the provider's material", async () => {

@@ -6,6 +6,9 @@ import * as path from "path";
 import { unwrapSecret } from "../harness/mocks";
 import { runProgram, validConfig } from "../harness/program";
 import { requireTools, runTool } from "../harness/tools";
+import { renderUserData } from "../../components/provisioning/userData";
+import { resolveLikeSystemd } from "../harness/cloudInitLaunch";
+import { mergedAzureConfig } from "../harness/cloudInitMerge";
 import { decodeBase64, parseCloudConfig } from "../harness/declaredInputs";
 
 const provisioners = ["docker-extension", "cloud-init"] as const;
@@ -21,12 +24,14 @@ async function generated(provisioner: (typeof provisioners)[number]): Promise<Ge
     const run = await runProgram(validConfig({ provisioner }));
     const vm = run.one("azure-native:compute:VirtualMachine", "docker-vm");
     const userData = decodeBase64((vm.inputs.osProfile as { customData: string }).customData);
-    const cloudConfig = parseCloudConfig<{ runcmd: string[][] }>(userData);
+    const cloudConfig = parseCloudConfig<{ runcmd: string[][]; bootcmd: string[][] }>(userData);
     const scripts = new Map<string, string>();
-    cloudConfig.runcmd.forEach((command, index) => {
-        assert.deepStrictEqual(command.slice(0, 2), ["sh", "-c"], "runcmd entries run through sh -c");
-        scripts.set(`runcmd[${index}]`, `#!/bin/sh\n${command[2]}\n`);
-    });
+    for (const module of ["bootcmd", "runcmd"] as const) {
+        cloudConfig[module].forEach((command, index) => {
+            assert.deepStrictEqual(command.slice(0, 2), ["sh", "-c"], `${module} entries run through sh -c`);
+            scripts.set(`${module}[${index}]`, `#!/bin/sh\n${command[2]}\n`);
+        });
+    }
     for (const extension of run.ofType("azure-native:compute:VirtualMachineExtension")) {
         const script = unwrapSecret<{ script?: string }>(extension.inputs.protectedSettings).script;
         if (script !== undefined) {
@@ -69,13 +74,32 @@ describe("generated provisioning against cloud-init and shellcheck (rehearsal)",
             });
         }
 
+        for (const provisioner of provisioners) {
+            it(`leaves Azure's default for the temporary disk in force with the ${provisioner} user data`, async () => {
+                const merged = mergedAzureConfig((await generated(provisioner)).userData);
+                assert.deepStrictEqual(merged.fs_setup, [{ filesystem: "ext4", device: "ephemeral0.1" }]);
+                assert.deepStrictEqual(merged.disk_setup, {
+                    ephemeral0: { table_type: "gpt", layout: [100], overwrite: true },
+                });
+                assert.deepStrictEqual(merged.mounts?.[0]?.slice(0, 2), ["LABEL=docker-data", "/var/lib/docker"]);
+            });
+        }
+
+        it("shows how a user fs_setup list loses the temporary disk's entry, so a pass means something", () => {
+            const earlier = renderUserData({
+                fs_setup: [{ device: "/dev/disk/azure/scsi1/lun0", partition: "auto", filesystem: "ext4" }],
+            });
+            const merged = mergedAzureConfig(earlier);
+            assert.ok(!merged.fs_setup.some((entry: { device: string }) => entry.device === "ephemeral0.1"));
+        });
+
         it("catches a broken document, so a pass means something", async () => {
             const { userData } = await generated("cloud-init");
-            const broken = userData.replace('"overwrite": false', '"overwrite": "sometimes"');
+            const broken = userData.replace('"permissions": "0644"', '"permissions": ["0644"]');
             assert.notStrictEqual(broken, userData);
             const result = schemaCheck("broken.yaml", broken);
             assert.notStrictEqual(result.status, 0);
-            assert.match(result.stdout + result.stderr, /overwrite/);
+            assert.match(result.stdout + result.stderr, /permissions/);
         });
     });
 
@@ -87,7 +111,7 @@ describe("generated provisioning against cloud-init and shellcheck (rehearsal)",
         for (const provisioner of provisioners) {
             it(`finds nothing in the shell the ${provisioner} VM runs`, async () => {
                 const { scripts } = await generated(provisioner);
-                assert.ok(scripts.size >= (provisioner === "cloud-init" ? 2 : 1));
+                assert.ok(scripts.size >= (provisioner === "cloud-init" ? 3 : 2));
                 for (const [name, script] of scripts) {
                     const result = shellcheck(script);
                     assert.strictEqual(result.status, 0, `${name}:\n${result.stdout}${result.stderr}`);
@@ -99,6 +123,35 @@ describe("generated provisioning against cloud-init and shellcheck (rehearsal)",
             const result = shellcheck("#!/bin/sh\nrm -rf $staging/*\n");
             assert.notStrictEqual(result.status, 0);
             assert.match(result.stdout, /SC2086/);
+        });
+    });
+
+    describe("the cloud-init drop-in's ExecStart, resolved as systemd resolves it", () => {
+        let trees: string;
+        before(() => {
+            trees = fs.mkdtempSync(path.join(os.tmpdir(), "adh-exec-start-"));
+            for (const [layout, directory] of [
+                ["ubuntu", "usr/bin"],
+                ["debian", "usr/sbin"],
+            ]) {
+                fs.mkdirSync(path.join(trees, layout!, directory!), { recursive: true });
+                fs.writeFileSync(path.join(trees, layout!, directory!, "dockerd"), "#!/bin/sh\n", { mode: 0o755 });
+            }
+        });
+        after(() => fs.rmSync(trees, { recursive: true, force: true }));
+
+        it("finds dockerd in Ubuntu's /usr/bin and Debian's /usr/sbin alike", async () => {
+            const config = parseCloudConfig<{ write_files: { path: string; content: string }[] }>(
+                (await generated("cloud-init")).userData,
+            );
+            const dropIn = config.write_files.find((file) => file.path.endsWith("10-azure-docker-host.conf"))!;
+            const command = /^ExecStart=(\S+)/m.exec(dropIn.content.replace(/^ExecStart=$/m, ""))?.[1] ?? "";
+            assert.strictEqual(resolveLikeSystemd(command, path.join(trees, "ubuntu")), "/usr/bin/dockerd");
+            assert.strictEqual(resolveLikeSystemd(command, path.join(trees, "debian")), "/usr/sbin/dockerd");
+        });
+
+        it("shows the path earlier releases wrote fails on Debian, so a pass means something", () => {
+            assert.strictEqual(resolveLikeSystemd("/usr/bin/dockerd", path.join(trees, "debian")), undefined);
         });
     });
 });

@@ -1,7 +1,7 @@
 import "../harness/mocks";
 import * as assert from "assert";
 import { X509Certificate } from "crypto";
-import { dockerExtensionLaunch, DockerExtensionSettings, ServerTls } from "../harness/daemonLaunch";
+import { DockerExtensionSettings, extensionLaunch, ServerTls } from "../harness/dockerExtensionHandler";
 import { LocalDockerd } from "../harness/localDockerd";
 import { PrivateNetwork } from "../harness/privateNetwork";
 import { runProgram, validConfig } from "../harness/program";
@@ -99,7 +99,7 @@ describe("readiness gate against a real dockerd (rehearsal)", function () {
         const started = Date.now();
         const answer = net.ask<GateAnswer>({ kind: "dynamic", provider, method: "create", inputs: gateInputs(120) });
         await new Promise((resolve) => setTimeout(resolve, 4_000));
-        daemon = await LocalDockerd.start(net, dockerExtensionLaunch(settings, server));
+        daemon = await LocalDockerd.start(net, extensionLaunch(settings, server));
         const { ok, error, result } = await answer;
         assert.ok(ok, error);
         assert.strictEqual(result?.outs.dockerHost, `tcp://127.0.0.1:${settings.docker.port}`);
@@ -125,7 +125,7 @@ describe("readiness gate against a real dockerd (rehearsal)", function () {
         // The impostor trusts our client certificate, so only our side's check can refuse it.
         daemon = await LocalDockerd.start(
             network!,
-            dockerExtensionLaunch(settings, {
+            extensionLaunch(settings, {
                 caCertPem: ca.certPem,
                 serverCertPem: impostor.certPem,
                 serverKeyPem: impostor.keyPem,
@@ -142,7 +142,7 @@ describe("readiness gate against a real dockerd (rehearsal)", function () {
             dnsNames: ["localhost"],
             ipAddresses: ["127.0.0.1"],
         });
-        daemon = await LocalDockerd.start(network!, dockerExtensionLaunch(settings, server));
+        daemon = await LocalDockerd.start(network!, extensionLaunch(settings, server));
         const answer = await network!.ask({
             kind: "dynamic",
             provider,

@@ -79,11 +79,30 @@ describe("DockerHost component", () => {
             assert.ok(!userData.includes(Buffer.from("mock private key").toString("base64").slice(0, 12)));
         });
 
-        it("formats the data disk only when blank and mounts it where Docker keeps its data", () => {
+        it("prepares the data disk in a bootcmd and mounts it by label, leaving the temporary disk to Azure's defaults", () => {
             const config = parseCloudConfig(userDataOf(run));
-            assert.strictEqual(config.disk_setup["/dev/disk/azure/scsi1/lun0"].overwrite, false);
-            assert.strictEqual(config.fs_setup[0].overwrite, false);
-            assert.deepStrictEqual(config.mounts[0].slice(0, 2), ["LABEL=docker-data", "/var/lib/docker"]);
+            // A user fs_setup list would replace the Azure datasource's entry for ephemeral0.1.
+            assert.strictEqual(config.fs_setup, undefined);
+            assert.strictEqual(config.disk_setup, undefined);
+            assert.deepStrictEqual(
+                config.bootcmd.map((command: string[]) => [command[0], command[1], command[3]]),
+                [["sh", "-c", "prepare-data-disk"]],
+            );
+            assert.deepStrictEqual(config.mounts, [
+                ["LABEL=docker-data", "/var/lib/docker", "ext4", "defaults,nofail,discard", "0", "2"],
+            ]);
+        });
+
+        it("pins Docker's classic image store, so images and layers stay on the data disk", async () => {
+            for (const provisioner of ["docker-extension", "cloud-init"]) {
+                const config = parseCloudConfig(userDataOf(await runProgram(validConfig({ provisioner }))));
+                const daemonJson = config.write_files.find((file: any) => file.path === "/etc/docker/daemon.json");
+                assert.deepStrictEqual(
+                    JSON.parse(daemonJson.content).features,
+                    { "containerd-snapshotter": false },
+                    provisioner,
+                );
+            }
         });
 
         it("gates the Docker host URL on the daemon answering over mutual TLS", () => {
@@ -176,8 +195,12 @@ describe("DockerHost component", () => {
             assert.match(String(extension.inputs.forceUpdateTag), /^[0-9a-f]{16}$/);
         });
 
-        it("writes no daemon.json, which would clash with the extension's daemon flags", () => {
-            assert.doesNotMatch(userDataOf(run), /daemon\.json/);
+        it("writes a daemon.json with the image store alone, and a drop-in that leaves ExecStart to the handler", () => {
+            // A setting given both as a flag and in daemon.json stops dockerd; the handler owns the flags.
+            const config = parseCloudConfig(userDataOf(run));
+            const files = Object.fromEntries(config.write_files.map((file: any) => [file.path, file.content]));
+            assert.deepStrictEqual(Object.keys(JSON.parse(files["/etc/docker/daemon.json"])), ["features"]);
+            assert.doesNotMatch(files["/etc/systemd/system/docker.service.d/10-azure-docker-host.conf"], /ExecStart/);
         });
     });
 
@@ -206,7 +229,8 @@ describe("DockerHost component", () => {
             assert.strictEqual(daemon.tlsverify, true);
             assert.strictEqual(daemon["live-restore"], true);
             const dropIn = files["/etc/systemd/system/docker.service.d/10-azure-docker-host.conf"];
-            assert.match(dropIn, /^ExecStart=\nExecStart=\/usr\/bin\/dockerd --containerd=\S+$/m);
+            // A bare name: systemd finds /usr/bin/dockerd (Ubuntu) and /usr/sbin/dockerd (Debian) alike.
+            assert.match(dropIn, /^ExecStart=\nExecStart=dockerd --containerd=\S+$/m);
             assert.doesNotMatch(dropIn, / -H /);
         });
 
