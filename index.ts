@@ -1,19 +1,28 @@
+import { runPreflight } from "./components/preflight";
 import { loadStackConfig } from "./config";
 import { declareStack } from "./stack";
 
-// Config is read and validated in full before a single resource is declared.
-const outputs = declareStack(loadStackConfig());
-
-export const resourceGroupName = outputs.resourceGroupName;
-export const fqdn = outputs.fqdn;
-export const publicIp = outputs.publicIp;
-export const dockerHost = outputs.dockerHost;
-export const caCertPem = outputs.caCertPem;
-export const clientCertPem = outputs.clientCertPem;
-export const clientKeyPem = outputs.clientKeyPem;
-export const sshCommand = outputs.sshCommand;
-export const sshPrivateKey = outputs.sshPrivateKey;
-export const dataDiskId = outputs.dataDiskId;
-export const redisConnectionString = outputs.redisConnectionString;
-export const mongodbConnectionString = outputs.mongodbConnectionString;
-export const servicesTunnelCommand = outputs.servicesTunnelCommand;
+/**
+ * The program. Config is read and validated in full, then checked against Azure's catalogue, before
+ * a single resource is declared; Pulumi awaits the function and exports what it returns.
+ */
+export = async () => {
+    const config = loadStackConfig();
+    const outputs = declareStack(config, await runPreflight(config));
+    return {
+        resourceGroupName: outputs.resourceGroupName,
+        fqdn: outputs.fqdn,
+        publicIp: outputs.publicIp,
+        dockerHost: outputs.dockerHost,
+        caCertPem: outputs.caCertPem,
+        clientCertPem: outputs.clientCertPem,
+        clientKeyPem: outputs.clientKeyPem,
+        sshCommand: outputs.sshCommand,
+        sshPrivateKey: outputs.sshPrivateKey,
+        dataDiskId: outputs.dataDiskId,
+        redisConnectionString: outputs.redisConnectionString,
+        mongodbConnectionString: outputs.mongodbConnectionString,
+        servicesTunnelCommand: outputs.servicesTunnelCommand,
+        provisioner: outputs.provisioner,
+    };
+};

@@ -6,6 +6,7 @@ import { Services } from "./components/services";
 import { mongodbPort } from "./components/mongodbService";
 import { redisPort } from "./components/redisService";
 import { ServicesSettings, StackConfig } from "./config";
+import { Deployment } from "./components/preflight";
 
 /** The stack's outputs: how operators and tools reach the host. Secrets stay secret. */
 export interface StackOutputs {
@@ -24,10 +25,12 @@ export interface StackOutputs {
     readonly mongodbConnectionString: pulumi.Output<string> | undefined;
     /** Forwards the services' loopback ports to the same ports on the operator's machine. */
     readonly servicesTunnelCommand: pulumi.Output<string> | undefined;
+    /** The provisioner the host runs: what `auto` resolved to, kept by later runs. */
+    readonly provisioner: string;
 }
 
-/** Declares the whole program from a validated config. */
-export function declareStack(config: StackConfig): StackOutputs {
+/** Declares the whole program from a validated config and what the preflight settled. */
+export function declareStack(config: StackConfig, deployment: Deployment): StackOutputs {
     const name = "docker";
     const network = new Network(name, {
         settings: config.network,
@@ -44,6 +47,8 @@ export function declareStack(config: StackConfig): StackOutputs {
 
     const host = new DockerHost(name, {
         settings: config.host,
+        provisioner: deployment.provisioner,
+        diskControllerType: deployment.diskControllerType,
         stack: config.stack,
         resourceGroupName: network.resourceGroupName,
         location: network.location,
@@ -75,6 +80,7 @@ export function declareStack(config: StackConfig): StackOutputs {
         redisConnectionString: services.redisConnectionString,
         mongodbConnectionString: services.mongodbConnectionString,
         servicesTunnelCommand: tunnelCommand(config.services, sshTarget),
+        provisioner: deployment.provisioner,
     };
 }
 

@@ -1,9 +1,11 @@
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
-import { HostSettings } from "../config";
+import { HostSettings, Provisioner } from "../config";
+import { DiskControllerType } from "./preflight";
 import { hostnameFor } from "./dnsLabel";
 import { DockerProvisioning } from "./dockerProvisioning";
+import { ubuntuImages } from "./provisioning/catalogue";
 import { cloudConfig, renderUserData } from "./provisioning/userData";
 import { DockerReadinessGate } from "./readinessGate";
 import { ClientTlsMaterial, clientTlsMaterial, ServerTlsMaterial } from "./tlsMaterial";
@@ -13,6 +15,10 @@ export type HostTlsMaterial = ServerTlsMaterial & ClientTlsMaterial;
 
 export interface DockerHostArgs {
     readonly settings: HostSettings;
+    /** The provisioner the preflight resolved (`auto` settled). */
+    readonly provisioner: Provisioner;
+    /** NVMe for NVMe-only sizes, from the preflight; Azure's default otherwise. */
+    readonly diskControllerType: DiskControllerType;
     readonly stack: string;
     readonly resourceGroupName: pulumi.Input<string>;
     readonly location: string;
@@ -22,17 +28,6 @@ export interface DockerHostArgs {
     readonly sshPublicKey: pulumi.Input<string>;
     readonly tls: HostTlsMaterial;
 }
-
-/** Canonical's gen2 images: 22.04 for Azure's Docker extension (its last known-good), 24.04 otherwise. */
-export const ubuntuImages = {
-    "docker-extension": {
-        publisher: "Canonical",
-        offer: "0001-com-ubuntu-server-jammy",
-        sku: "22_04-lts-gen2",
-        version: "latest",
-    },
-    "cloud-init": { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
-} as const;
 
 /**
  * The Ubuntu VM that runs Docker: its NIC, a data disk that outlives it, the VM itself, the
@@ -87,7 +82,8 @@ export class DockerHost extends pulumi.ComponentResource {
                 ...placement,
                 hardwareProfile: { vmSize: settings.vmSize },
                 storageProfile: {
-                    imageReference: ubuntuImages[settings.provisioner],
+                    ...(args.diskControllerType ? { diskControllerType: args.diskControllerType } : {}),
+                    imageReference: ubuntuImages[args.provisioner],
                     osDisk: {
                         createOption: "FromImage",
                         caching: "ReadWrite",
@@ -112,7 +108,7 @@ export class DockerHost extends pulumi.ComponentResource {
                     computerName: hostnameFor(args.stack),
                     adminUsername: settings.adminUsername,
                     customData: Buffer.from(
-                        renderUserData(cloudConfig(settings.provisioner, settings.dockerPort)),
+                        renderUserData(cloudConfig(args.provisioner, settings.dockerPort)),
                     ).toString("base64"),
                     linuxConfiguration: {
                         disablePasswordAuthentication: true,
@@ -157,7 +153,7 @@ export class DockerHost extends pulumi.ComponentResource {
         const provisioning = new DockerProvisioning(
             `${name}-provisioning`,
             {
-                provisioner: settings.provisioner,
+                provisioner: args.provisioner,
                 dockerPort: settings.dockerPort,
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,

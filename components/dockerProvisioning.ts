@@ -2,6 +2,7 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { Provisioner } from "../config";
+import { customScriptHandler, dockerExtensionHandler } from "./provisioning/catalogue";
 import { certificateInstallScript, serverTlsFiles } from "./provisioning/certificateScript";
 import { hardenedDaemonFlags } from "./provisioning/daemonSettings";
 import { cloudInitTlsFiles } from "./provisioning/userData";
@@ -16,17 +17,8 @@ export interface DockerProvisioningArgs {
     readonly tls: ServerTlsMaterial;
 }
 
-/**
- * The Docker VM extension as `azure vm docker create` used it; deprecated upstream. Pinned to 1.2:
- * the 1.1 handlers write `ExecStart=/usr/bin/docker daemon ...` into docker.service, which no Docker
- * Engine since 17.x can run; 1.2 writes `/usr/bin/dockerd` (Azure/azure-docker-extension 1.2.0).
- */
-export const dockerExtension = {
-    vmExtensionName: "DockerExtension",
-    publisher: "Microsoft.Azure.Extensions",
-    type: "DockerExtension",
-    typeHandlerVersion: "1.2",
-} as const;
+/** The Docker VM extension as `azure vm docker create` used it; see provisioning/catalogue. */
+export const dockerExtension = { vmExtensionName: "DockerExtension", ...dockerExtensionHandler } as const;
 
 /**
  * The daemon label that carries the certificates' revision on the Docker extension path. The
@@ -36,13 +28,8 @@ export const dockerExtension = {
  */
 export const certificateRevisionLabel = "azure-docker-host.certificate-revision";
 
-/** Azure's supported way to run a script as root on a Linux VM; its protected settings are encrypted. */
-export const customScriptExtension = {
-    vmExtensionName: "install-docker-tls",
-    publisher: "Microsoft.Azure.Extensions",
-    type: "CustomScript",
-    typeHandlerVersion: "2.1",
-} as const;
+/** The CustomScript extension that delivers the certificates under cloud-init. */
+export const customScriptExtension = { vmExtensionName: "install-docker-tls", ...customScriptHandler } as const;
 
 /**
  * Installs Docker's server certificate and key on the VM through an extension's protectedSettings,

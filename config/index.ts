@@ -10,8 +10,12 @@ import { minimumRsaBits, parseSshRsaPublicKey } from "./sshPublicKey";
 
 export { ConfigError } from "./errors";
 
+/** How Docker gets onto the VM; see components/provisioning. */
 export const provisioners = ["docker-extension", "cloud-init"] as const;
 export type Provisioner = (typeof provisioners)[number];
+/** What a stack may ask for: a provisioner, or `auto`, which the preflight resolves (sticky once the host exists). */
+export const provisionerSettings = ["auto", ...provisioners] as const;
+export type ProvisionerSetting = (typeof provisionerSettings)[number];
 
 export interface NetworkSettings {
     /** Programmatic Azure region name, e.g. `eastasia`. */
@@ -29,7 +33,7 @@ export interface HostSettings {
     readonly adminUsername: string;
     /** Undefined: generate an RSA 4096 key pair. */
     readonly sshPublicKey: string | undefined;
-    readonly provisioner: Provisioner;
+    readonly provisioner: ProvisionerSetting;
     readonly dockerPort: number;
     readonly dataDiskSizeGb: number;
     readonly readinessTimeoutSeconds: number;
@@ -72,6 +76,8 @@ export interface ServicesSettings {
 export interface StackConfig {
     readonly project: string;
     readonly stack: string;
+    /** Whether Azure's catalogue is checked before anything is declared. */
+    readonly preflight: boolean;
     readonly network: NetworkSettings;
     readonly host: HostSettings;
     readonly certificates: CertificateSettings;
@@ -94,6 +100,7 @@ export function loadStackConfig(
     const reader = new ConfigReader(raw);
     const config: StackConfig = {
         ...identity,
+        preflight: reader.boolean("preflight"),
         network: readNetwork(reader, identity.stack),
         host: readHost(reader),
         certificates: readCertificates(reader),
@@ -219,7 +226,7 @@ function readHost(reader: ConfigReader): HostSettings {
         vmSize: readVmSize(reader),
         adminUsername: readAdminUsername(reader),
         sshPublicKey: readSshPublicKey(reader),
-        provisioner: reader.oneOf("provisioner", provisioners),
+        provisioner: reader.oneOf("provisioner", provisionerSettings),
         dockerPort: readDockerPort(reader),
         dataDiskSizeGb: reader.integer("dataDiskSizeGb", 4, 32767),
         readinessTimeoutSeconds: reader.integer("readinessTimeoutSeconds", 30, 7200),

@@ -59,8 +59,14 @@ export const configSchema = {
     provisioner: {
         type: "string",
         description:
-            "How Docker is installed: docker-extension (Azure's Docker VM extension, Ubuntu 22.04) or cloud-init (Docker from Ubuntu's archive, Ubuntu 24.04).",
-        default: "docker-extension",
+            "How Docker is installed: auto (Azure's Docker VM extension where Azure still publishes it in the region, cloud-init otherwise; kept once the host exists), docker-extension (Ubuntu 22.04) or cloud-init (Docker from Ubuntu's archive, Ubuntu 24.04).",
+        default: "auto",
+    },
+    preflight: {
+        type: "boolean",
+        description:
+            "Check Azure's catalogue (VM size, image, extensions) with the azure-native provider's identity before anything is created. Turn off only where Resource Manager's read API is unreachable from the machine running Pulumi.",
+        default: true,
     },
     dockerPort: {
         type: "integer",

@@ -58,6 +58,12 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     realTls = false;
     private readonly pendingOptions = new Map<string, RecordedOptions[]>();
     private readonly urns = new Map<string, string>();
+    /** Invokes made, in order. */
+    calls: { token: string; inputs: Record<string, unknown> }[] = [];
+    /** What the engine returns as this stack's outputs from its last update. */
+    previousOutputs: Record<string, unknown> = {};
+    /** What the azure-native provider's getClientToken and getClientConfig return. */
+    identity = { token: "", subscriptionId: "" };
     private readonly overrides = new Map<string, StateOverride>();
 
     reset(): void {
@@ -66,6 +72,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.pendingOptions.clear();
         this.overrides.clear();
         this.urns.clear();
+        this.calls = [];
+        this.previousOutputs = {};
+        this.identity = { token: "", subscriptionId: "" };
     }
 
     /** Replaces the computed outputs of every resource of one type, for this run. */
@@ -108,8 +117,28 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         return { id: `${args.name}-id`, state };
     }
 
+    /**
+     * The invokes the program makes, answered as the engine and the azure-native provider would: the
+     * stack's previous outputs (the engine's builtin readStackOutputs), the provider's token and
+     * subscription. Any other invoke fails loudly: the program must not depend on it unnoticed.
+     */
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
-        throw new Error(`unexpected call to ${args.token}: the program must not invoke provider functions`);
+        this.calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+        switch (args.token) {
+            case "pulumi:pulumi:readStackOutputs":
+                return { name: args.inputs.name, outputs: this.previousOutputs, secretOutputNames: [] };
+            case "azure-native:authorization:getClientToken":
+                return { token: this.identity.token };
+            case "azure-native:authorization:getClientConfig":
+                return {
+                    subscriptionId: this.identity.subscriptionId,
+                    tenantId: "00000000-0000-4000-8000-00000000000a",
+                    clientId: "00000000-0000-4000-8000-00000000000b",
+                    objectId: "00000000-0000-4000-8000-00000000000c",
+                };
+            default:
+                throw new Error(`unexpected call to ${args.token}: the program must not invoke provider functions`);
+        }
     }
 }
 
@@ -151,7 +180,8 @@ export const mocks = new RecordingMocks();
 
 /** Points the Pulumi runtime at the recording mocks for one stack. Call before declaring resources. */
 export async function useMocks(stack: string): Promise<void> {
-    await pulumi.runtime.setMocks(mocks, projectName, stack, false);
+    // "organization" is what self-managed backends call every organization.
+    await pulumi.runtime.setMocks(mocks, projectName, stack, false, "organization");
     // The mocks only see type, name and inputs; the options (protect, replaceOnChanges, ...) are read
     // off the registration request on its way to the mock monitor.
     const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;

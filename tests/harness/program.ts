@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import { ArmStandIn, standInSubscription, standInToken } from "./armStandIn";
 import { mocks, projectName, RecordedResource, useMocks } from "./mocks";
 
 const projectRoot = path.resolve(__dirname, "..", "..");
@@ -18,6 +19,8 @@ export class ProgramRun {
     constructor(
         readonly resources: readonly RecordedResource[],
         readonly exports: Record<string, unknown>,
+        /** What the program logged through pulumi.log (info and warnings), in order. */
+        readonly messages: readonly string[] = [],
     ) {}
 
     ofType(type: string): RecordedResource[] {
@@ -58,6 +61,10 @@ export function resolve<T>(output: pulumi.Output<T>): Promise<T> {
 
 export interface RunOptions {
     readonly stack?: string;
+    /** This stack's outputs from a previous `pulumi up`, as the engine would return them. */
+    readonly previousOutputs?: Record<string, unknown>;
+    /** Shapes Resource Manager's answers (catalogue, faults) for this run; it is reset afterwards. */
+    readonly arm?: (standIn: ArmStandIn) => void;
     /** Real keys and certificates for the `tls:` resources, made from the program's declared inputs. */
     readonly realTls?: boolean;
     /** Prepared before the program runs, e.g. computed-output overrides. */
@@ -70,14 +77,23 @@ export interface RunOptions {
  * here, exactly as under `pulumi up` they would be: the config module carries its own defaults.
  */
 export async function runProgram(config: Record<string, string>, options: RunOptions = {}): Promise<ProgramRun> {
-    const exports = await loadProgram(config, options);
-    return new ProgramRun([...mocks.resources], exports);
+    const messages: string[] = [];
+    const exports = await loadProgram(config, options, messages);
+    return new ProgramRun([...mocks.resources], exports, messages);
+}
+
+let standIn: Promise<ArmStandIn> | undefined;
+
+/** The one Resource Manager stand-in of this test process, started on first use. */
+export function armStandIn(): Promise<ArmStandIn> {
+    standIn ??= ArmStandIn.start();
+    return standIn;
 }
 
 /** Evaluates index.ts and returns the error it throws; fails if it throws nothing. */
 export async function programError(config: Record<string, string>, options: RunOptions = {}): Promise<Error> {
     try {
-        await loadProgram(config, options);
+        await loadProgram(config, options, []);
     } catch (error) {
         return error as Error;
     }
@@ -89,27 +105,65 @@ export function registeredResources(): readonly RecordedResource[] {
     return [...mocks.resources];
 }
 
-async function loadProgram(config: Record<string, string>, options: RunOptions): Promise<Record<string, unknown>> {
+/**
+ * Keys without a namespace are this project's; `azure-native:...` and the like are passed as they
+ * are. Unless the test says otherwise, the azure-native provider's cloud is the Resource Manager
+ * stand-in (its metadata host), so the preflight makes real HTTPS calls with the real client.
+ */
+async function loadProgram(
+    config: Record<string, string>,
+    options: RunOptions,
+    messages: string[],
+): Promise<Record<string, unknown>> {
     await useMocks(options.stack ?? "dev");
     mocks.reset();
     mocks.realTls = options.realTls ?? false;
+    mocks.previousOutputs = options.previousOutputs ?? {};
+    mocks.identity = { token: standInToken, subscriptionId: standInSubscription };
+    const arm = await armStandIn();
+    arm.reset();
+    options.arm?.(arm);
     options.prepare?.();
-    pulumi.runtime.setAllConfig(
-        Object.fromEntries(Object.entries(config).map(([key, value]) => [`${projectName}:${key}`, value])),
-    );
+    const providerDefaults = { "azure-native:metadataHost": arm.url };
+    pulumi.runtime.setAllConfig({
+        ...providerDefaults,
+        ...Object.fromEntries(
+            Object.entries(config).map(([key, value]) => [key.includes(":") ? key : `${projectName}:${key}`, value]),
+        ),
+    });
     forgetProjectModules();
     // A failure inside an apply or a registration surfaces only as an unhandled rejection; under
     // `pulumi up` it fails the deployment, so here it fails the run.
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
+    // Without an engine, pulumi.log writes `info: [runtime] ...` to the console; keep those lines.
+    const consoleLog = console.log;
+    const consoleWarn = console.warn;
+    const capture =
+        (write: (...args: unknown[]) => void) =>
+        (...args: unknown[]) => {
+            const line = args.map(String).join(" ");
+            const logged = /^(info|warning): \[runtime\] ([\s\S]*)$/.exec(line);
+            if (logged) {
+                messages.push(`${logged[1]}: ${logged[2]}`);
+            } else {
+                write(...args);
+            }
+        };
+    console.log = capture(consoleLog);
+    console.warn = capture(consoleWarn);
     let exports: Record<string, unknown>;
     try {
-        exports = require(path.join(projectRoot, "index")) as Record<string, unknown>;
+        // index.ts exports the program as an async function, which Pulumi calls and awaits.
+        const program = require(path.join(projectRoot, "index")) as () => Promise<Record<string, unknown>>;
+        exports = await program();
     } finally {
         await waitForRegistrations();
         await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onRejection);
+        console.log = consoleLog;
+        console.warn = consoleWarn;
     }
     if (failures.length > 0) {
         // One failure echoes through every output that depends on it; say each distinct one once.

@@ -51,7 +51,7 @@ const badInputs: BadCase[] = [
     { title: "a DNS label starting with a digit", config: { dnsLabel: "1host" }, key: "dnsLabel", shown: '"1host"', accepted: "starting with a letter" },
     { title: "a DNS label ending with a dash", config: { dnsLabel: "host-" }, key: "dnsLabel", shown: '"host-"', accepted: "not ending with '-'" },
     { title: "a DNS label too long", config: { dnsLabel: `h${"x".repeat(63)}` }, key: "dnsLabel", shown: `"h${"x".repeat(63)}"`, accepted: "3 to 63 characters" },
-    { title: "an unknown provisioner", config: { provisioner: "ansible" }, key: "provisioner", shown: '"ansible"', accepted: "one of docker-extension, cloud-init" },
+    { title: "an unknown provisioner", config: { provisioner: "ansible" }, key: "provisioner", shown: '"ansible"', accepted: "one of auto, docker-extension, cloud-init" },
     { title: "a Docker port that is not a number", config: { dockerPort: "tls" }, key: "dockerPort", shown: '"tls"', accepted: "a whole number from 1024 to 65535" },
     { title: "a privileged Docker port", config: { dockerPort: "443" }, key: "dockerPort", shown: '"443"', accepted: "a whole number from 1024 to 65535" },
     { title: "Docker's plain-text port", config: { dockerPort: "2375" }, key: "dockerPort", shown: '"2375"', accepted: "other than 2375" },
@@ -137,7 +137,8 @@ describe("stack config", () => {
             const config = read({});
             assert.strictEqual(config.host.vmSize, "Standard_B2s");
             assert.strictEqual(config.host.dockerPort, 2376);
-            assert.strictEqual(config.host.provisioner, "docker-extension");
+            assert.strictEqual(config.host.provisioner, "auto");
+            assert.strictEqual(config.preflight, true);
             assert.strictEqual(config.host.sshPublicKey, undefined);
             assert.strictEqual(config.network.dnsLabel, undefined);
             assert.deepStrictEqual(config.certificates, {

@@ -1,0 +1,169 @@
+import * as pulumi from "@pulumi/pulumi";
+import { countProblems, listProblems } from "../../config/errors";
+import { ConfigProblem } from "../../config/errors";
+import { Provisioner, StackConfig } from "../../config";
+import { provisioningHandlers, ubuntuImages } from "../provisioning/catalogue";
+import { CatalogueSource, handlerPublished, imagePublished, listVmSizes } from "./catalogue";
+import { chooseProvisioner, existingProvisioner } from "./provisionerChoice";
+import { CloudSettings, defaultArmLimits, resolveCloud } from "./resourceManager";
+import { DiskControllerType, judgeVmSize, sizeNeeds } from "./vmSizes";
+
+export type { DiskControllerType } from "./vmSizes";
+
+/** What the preflight settles before a single resource is declared. */
+export interface Deployment {
+    readonly provisioner: Provisioner;
+    /** NVMe for NVMe-only sizes; Azure's default otherwise. */
+    readonly diskControllerType: DiskControllerType;
+}
+
+/** What the preflight needs from outside the program: the engine, the provider's identity, its cloud. */
+export interface PreflightWorld {
+    /** This stack's outputs from its last update; empty for a stack never deployed. */
+    previousOutputs(): Promise<Record<string, unknown>>;
+    /** The azure-native provider's own token and subscription. */
+    identity(): Promise<{ readonly token: string; readonly subscriptionId: string }>;
+    readonly cloud: CloudSettings;
+    info(message: string): void;
+    warn(message: string): void;
+}
+
+/** The world as `pulumi preview` and `pulumi up` present it. */
+export function pulumiWorld(): PreflightWorld {
+    const provider = new pulumi.Config("azure-native");
+    return {
+        async previousOutputs() {
+            const name = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+            const answer = await pulumi.runtime.invoke("pulumi:pulumi:readStackOutputs", { name });
+            return (answer as { outputs?: Record<string, unknown> } | undefined)?.outputs ?? {};
+        },
+        async identity() {
+            // The invokes go to the same provider that will create the resources, so the preflight
+            // sees what it will see: its login, its subscription, its cloud.
+            const [{ token }, { subscriptionId }] = await Promise.all([
+                pulumi.runtime.invoke("azure-native:authorization:getClientToken", {}) as Promise<{ token: string }>,
+                pulumi.runtime.invoke("azure-native:authorization:getClientConfig", {}) as Promise<{
+                    subscriptionId: string;
+                }>,
+            ]);
+            return { token, subscriptionId };
+        },
+        cloud: {
+            metadataHost: provider.get("metadataHost") ?? process.env.ARM_METADATA_HOSTNAME,
+            environment: provider.get("environment") ?? process.env.ARM_ENVIRONMENT ?? process.env.AZURE_ENVIRONMENT,
+        },
+        info: (message) => void pulumi.log.info(message),
+        warn: (message) => void pulumi.log.warn(message),
+    };
+}
+
+/**
+ * Checks the stack against Azure's catalogue before anything is declared, with the azure-native
+ * provider's own identity, and resolves what depends on it: the VM size exists in the region, this
+ * subscription may deploy it and it carries the host; its disk controller; the chosen
+ * provisioner's Ubuntu image and extension are published there; and `auto` picks the provisioner
+ * (kept once the host exists). Every problem is reported at once, before anything is created.
+ */
+export async function runPreflight(config: StackConfig, world: PreflightWorld = pulumiWorld()): Promise<Deployment> {
+    const { location } = config.network;
+    const existing = existingProvisioner(await readPreviousOutputs(world));
+    if (!config.preflight) {
+        const choice = chooseProvisioner(config.host.provisioner, existing, undefined, location);
+        world.info(`${choice.reason}. The preflight is off: Azure's catalogue was not checked.`);
+        return { provisioner: choice.provisioner, diskControllerType: undefined };
+    }
+
+    const source = await catalogueSource(world);
+    const { services } = config;
+    const needs = sizeNeeds(
+        [services.redis, services.mongodb].filter((service) => service.enabled).map((service) => service.memoryMb),
+    );
+    const catalogue = Promise.all([
+        listVmSizes(source, location),
+        handlerPublished(source, location, provisioningHandlers["docker-extension"]),
+        handlerPublished(source, location, provisioningHandlers["cloud-init"]),
+        Promise.all(
+            (Object.entries(ubuntuImages) as [Provisioner, (typeof ubuntuImages)[Provisioner]][]).map(
+                async ([provisioner, image]) => [provisioner, await imagePublished(source, location, image)] as const,
+            ),
+        ).then((entries) => Object.fromEntries(entries) as Record<Provisioner, boolean>),
+    ]);
+    const [sizes, extensionPublished, customScriptPublished, imagesPublished] = await catalogue.catch(
+        (error: unknown) => {
+            throw new PreflightError(
+                `The preflight could not read Azure's catalogue: ${(error as Error).message}. Nothing was created.`,
+            );
+        },
+    );
+
+    const size = judgeVmSize(sizes, config.host.vmSize, location, needs);
+    const choice = chooseProvisioner(config.host.provisioner, existing, extensionPublished, location);
+    const problems: ConfigProblem[] = [...size.problems, ...choice.problems];
+    const image = ubuntuImages[choice.provisioner];
+    if (!imagesPublished[choice.provisioner]) {
+        problems.push({
+            key: "provisioner",
+            value: config.host.provisioner,
+            accepted: `a provisioner whose image Azure publishes in ${location}; ${image.publisher}:${image.offer}:${image.sku} (for ${choice.provisioner}) is not there`,
+            hint: "choose another location, or the other provisioner",
+        });
+    }
+    if (choice.provisioner === "cloud-init" && !customScriptPublished) {
+        problems.push({
+            key: "location",
+            value: location,
+            accepted:
+                "a region where Azure publishes the CustomScript extension 2.1, which delivers the daemon's certificates",
+        });
+    }
+    if (problems.length > 0) {
+        throw new PreflightError(
+            `Azure cannot deploy this stack as configured (${countProblems(problems)} found in ${location} by ` +
+                `Resource Manager at ${source.cloud.endpoint}, subscription ${source.subscriptionId}); nothing was created:\n` +
+                listProblems(config.project, problems),
+        );
+    }
+    for (const warning of choice.warnings) {
+        world.warn(warning);
+    }
+    world.info(`${choice.reason}. ${size.summary}.`);
+    return { provisioner: choice.provisioner, diskControllerType: size.diskControllerType };
+}
+
+/** A RunError, so Pulumi prints the message alone, without the program's stack trace. */
+export class PreflightError extends pulumi.RunError {
+    constructor(message: string) {
+        super(message);
+        this.name = "PreflightError";
+    }
+}
+
+async function readPreviousOutputs(world: PreflightWorld): Promise<Record<string, unknown>> {
+    try {
+        return await world.previousOutputs();
+    } catch (error) {
+        throw new PreflightError(
+            `Could not read this stack's previous outputs, which tell which provisioner its host runs ` +
+                `(${(error as Error).message}). Set the provisioner explicitly: ` +
+                "pulumi config set provisioner docker-extension (or cloud-init)",
+        );
+    }
+}
+
+async function catalogueSource(world: PreflightWorld): Promise<CatalogueSource> {
+    const fail = (step: string, error: unknown) =>
+        new PreflightError(
+            `The preflight could not ${step}: ${(error as Error).message}. Nothing was created. ` +
+                "Where Resource Manager cannot be reached from this machine, turn the preflight off: pulumi config set preflight false",
+        );
+    const identity = await world.identity().catch((error: unknown) => {
+        throw fail(
+            "get the azure-native provider's token and subscription (run `az login`; check `az account show`)",
+            error,
+        );
+    });
+    const cloud = await resolveCloud(world.cloud).catch((error: unknown) => {
+        throw fail("find Resource Manager's endpoint", error);
+    });
+    return { cloud, token: identity.token, subscriptionId: identity.subscriptionId, limits: defaultArmLimits };
+}

@@ -1,0 +1,221 @@
+import * as fs from "fs";
+import * as https from "https";
+import { AddressInfo } from "net";
+import * as path from "path";
+import * as tls from "tls";
+import { generatePrivateKeyPem, selfSignedCertPem } from "./realPki";
+
+const fixtures = path.join(__dirname, "..", "fixtures", "arm");
+const readFixture = <T>(name: string): T => JSON.parse(fs.readFileSync(path.join(fixtures, name), "utf8")) as T;
+
+/** The token the mocked azure-native provider hands out, which the stand-in insists on. */
+export const standInToken = "stand-in-arm-token";
+export const standInSubscription = "00000000-0000-4000-8000-000000000042";
+
+/** What Resource Manager knows, as Azure's documented responses carry it. */
+export interface ArmCatalogue {
+    /** Resource SKUs entries of eastasia (restated for any region asked for). */
+    readonly skus: readonly Record<string, any>[];
+    /** `publisher:offer:sku` to version names. */
+    readonly images: Readonly<Record<string, readonly string[]>>;
+    /** `publisher/type` to version names. */
+    readonly extensions: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A failure the stand-in plays on the requests whose path matches. */
+export interface ArmFault {
+    readonly path: RegExp;
+    /** 401 with Azure's token error; a stall longer than any client waits; 429s with Retry-After. */
+    readonly kind: "unauthorized" | "stall" | "throttled";
+    /** For `throttled`: how many answers are 429 before the real one. */
+    readonly times?: number;
+    readonly retryAfterSeconds?: number;
+}
+
+export interface ArmRequestRecord {
+    readonly path: string;
+    readonly query: URLSearchParams;
+    readonly authorization: string | undefined;
+    readonly at: number;
+}
+
+export function defaultCatalogue(): ArmCatalogue {
+    return {
+        skus: readFixture<{ value: Record<string, any>[] }>("skus.eastasia.json").value,
+        images: readFixture("images.json"),
+        extensions: readFixture("extensions.json"),
+    };
+}
+
+/**
+ * A local HTTPS stand-in for Azure Resource Manager and the cloud metadata endpoint, answering the
+ * preflight's calls with fixtures shaped like Azure's documented responses (resource SKUs, image and
+ * extension versions, `{ error: { code, message } }` envelopes), so the program's own client makes
+ * real HTTPS round trips. Its certificate is added to this process's trusted CAs.
+ */
+export class ArmStandIn {
+    readonly requests: ArmRequestRecord[] = [];
+    catalogue: ArmCatalogue = defaultCatalogue();
+    faults: ArmFault[] = [];
+    private readonly served = new Map<ArmFault, number>();
+
+    private constructor(
+        private readonly server: https.Server,
+        readonly url: string,
+    ) {}
+
+    static async start(): Promise<ArmStandIn> {
+        const keyPem = await generatePrivateKeyPem({ algorithm: "ECDSA", ecdsaCurve: "P256" });
+        const certPem = await selfSignedCertPem(keyPem, {
+            subject: { commonName: "arm stand-in" },
+            ipAddresses: ["127.0.0.1"],
+            dnsNames: ["localhost"],
+            allowedUses: ["digital_signature", "server_auth"],
+        });
+        tls.setDefaultCACertificates([...tls.getCACertificates("default"), certPem]);
+        // The handler needs the instance, and the instance needs the listening server's port.
+        const holder: { standIn?: ArmStandIn } = {};
+        const server = https.createServer({ key: keyPem, cert: certPem }, (request, response) =>
+            holder.standIn?.answer(request, response),
+        );
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        server.unref();
+        holder.standIn = new ArmStandIn(server, `https://127.0.0.1:${(server.address() as AddressInfo).port}`);
+        return holder.standIn;
+    }
+
+    /** Back to the full catalogue, no faults, no recorded requests. */
+    reset(): void {
+        this.catalogue = defaultCatalogue();
+        this.faults = [];
+        this.served.clear();
+        this.requests.length = 0;
+    }
+
+    close(): void {
+        this.server.closeAllConnections();
+        this.server.close();
+    }
+
+    private answer(request: import("http").IncomingMessage, response: import("http").ServerResponse): void {
+        const url = new URL(request.url ?? "/", this.url);
+        this.requests.push({
+            path: url.pathname,
+            query: url.searchParams,
+            authorization: request.headers.authorization,
+            at: Date.now(),
+        });
+        const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+            response.writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers });
+            response.end(JSON.stringify(body));
+        };
+        const azureError = (status: number, code: string, message: string, headers?: Record<string, string>) =>
+            send(status, { error: { code, message } }, headers);
+
+        if (url.pathname === "/metadata/endpoints") {
+            // The 2022-09-01 shape, with this stand-in as the cloud's Resource Manager.
+            return send(200, {
+                name: "AzureStandIn",
+                resourceManager: `${this.url}/`,
+                authentication: {
+                    loginEndpoint: "https://login.invalid",
+                    audiences: [`${this.url}/`],
+                    tenant: "common",
+                    identityProvider: "AAD",
+                },
+            });
+        }
+        for (const fault of this.faults.filter((candidate) => candidate.path.test(url.pathname))) {
+            const count = this.served.get(fault) ?? 0;
+            if (fault.kind === "stall") {
+                return; // Never answers; the client's own limit must end the wait.
+            }
+            if (fault.kind === "unauthorized") {
+                return azureError(
+                    401,
+                    "ExpiredAuthenticationToken",
+                    "The access token expiry UTC time '11/29/2026 10:00:00 AM' is earlier than current UTC time.",
+                    { "WWW-Authenticate": 'Bearer authorization_uri="https://login.invalid", error="invalid_token"' },
+                );
+            }
+            if (count < (fault.times ?? 1)) {
+                this.served.set(fault, count + 1);
+                return azureError(
+                    429,
+                    "SubscriptionRequestsThrottled",
+                    "Number of 'read' requests for subscription exceeded. Please try again after some time.",
+                    { "Retry-After": String(fault.retryAfterSeconds ?? 1) },
+                );
+            }
+        }
+        if (request.headers.authorization !== `Bearer ${standInToken}`) {
+            return azureError(
+                401,
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is missing.",
+            );
+        }
+        // Image and extension versions: a bare array, ids with capitalised segments; NotFound when absent.
+        const versions = (location: string, names: readonly string[] | undefined, idPath: string, artifact: string) =>
+            names
+                ? send(
+                      200,
+                      names.map((name) => ({
+                          location,
+                          name,
+                          id: `/Subscriptions/${standInSubscription}/Providers/Microsoft.Compute/Locations/${location}/${idPath}/Versions/${name}`,
+                      })),
+                  )
+                : azureError(404, "NotFound", `Artifact: ${artifact} was not found.`);
+        const compute = new RegExp(`^/subscriptions/${standInSubscription}/providers/Microsoft\\.Compute/`);
+        if (!compute.test(url.pathname)) {
+            return azureError(404, "SubscriptionNotFound", "The subscription could not be found.");
+        }
+        const rest = url.pathname.replace(compute, "");
+        if (rest === "skus") {
+            const location = /^location eq '([^']+)'$/.exec(url.searchParams.get("$filter") ?? "")?.[1];
+            if (!location) {
+                return azureError(400, "InvalidFilter", "Only location eq '<location>' is supported.");
+            }
+            const entries = JSON.parse(
+                JSON.stringify(this.catalogue.skus).replaceAll('"eastasia"', JSON.stringify(location)),
+            );
+            // Two pages, so the client must follow nextLink.
+            const half = Math.ceil(entries.length / 2);
+            const second = url.searchParams.get("$skiptoken") === "2";
+            const next = new URL(url.toString());
+            next.searchParams.set("$skiptoken", "2");
+            return send(
+                200,
+                second ? { value: entries.slice(half) } : { value: entries.slice(0, half), nextLink: next.toString() },
+            );
+        }
+        const image =
+            /^locations\/([^/]+)\/publishers\/([^/]+)\/artifacttypes\/vmimage\/offers\/([^/]+)\/skus\/([^/]+)\/versions$/.exec(
+                rest,
+            );
+        if (image) {
+            const [, location, publisher, offer, sku] = image.map((part) => decodeURIComponent(part));
+            return versions(
+                location!,
+                this.catalogue.images[`${publisher}:${offer}:${sku}`],
+                `Publishers/${publisher}/ArtifactTypes/VMImage/Offers/${offer}/Skus/${sku}`,
+                "VMImage",
+            );
+        }
+        const extension =
+            /^locations\/([^/]+)\/publishers\/([^/]+)\/artifacttypes\/vmextension\/types\/([^/]+)\/versions$/.exec(
+                rest,
+            );
+        if (extension) {
+            const [, location, publisher, type] = extension.map((part) => decodeURIComponent(part));
+            return versions(
+                location!,
+                this.catalogue.extensions[`${publisher}/${type}`],
+                `Publishers/${publisher}/ArtifactTypes/VMExtension/Types/${type}`,
+                "VMExtension",
+            );
+        }
+        return azureError(404, "InvalidResourceType", `The resource type could not be found: ${rest}`);
+    }
+}
