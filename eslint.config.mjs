@@ -1,6 +1,10 @@
 // @ts-check
 import js from "@eslint/js";
+import { builtinModules } from "node:module";
 import tseslint from "typescript-eslint";
+
+/** Anything but a Node built-in module (with or without `node:`) or a file of the same folder. */
+const builtinOrOwn = `^(?!(node:)?(${builtinModules.map((name) => name.replace(/[/]/g, "\\/")).join("|")})$|\\./)`;
 
 export default tseslint.config(
     { ignores: ["node_modules/", "bin/", ".tools/", ".bench/"] },
@@ -15,6 +19,25 @@ export default tseslint.config(
             "@typescript-eslint/no-explicit-any": "error",
             "@typescript-eslint/no-require-imports": "off",
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+        },
+    },
+    {
+        // Pulumi serializes the engine client into the dynamic providers' state: anything it imports
+        // beyond Node's built-ins would have to be serialized with it, or break on the next update.
+        files: ["components/engine/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        {
+                            regex: builtinOrOwn,
+                            message:
+                                "components/engine is carried into dynamic providers' state: import Node built-ins and engine files only",
+                        },
+                    ],
+                },
+            ],
         },
     },
     {

@@ -1,18 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DockerHost } from "./components/dockerHost";
-import { Network } from "./components/network";
+import { dockerUrl } from "./components/engine";
+import { DockerHost } from "./components/host";
+import { hostnameFor, Network } from "./components/network";
 import { Pki } from "./components/pki";
-import { Services } from "./components/services";
-import { mongodbPort } from "./components/mongodbService";
-import { redisPort } from "./components/redisService";
-import { ServicesSettings, StackConfig } from "./config";
 import { Deployment } from "./components/preflight";
+import { ServiceArgs, Services } from "./components/services";
+import { ServiceSettings, StackConfig } from "./config";
 
 /** The stack's outputs: how operators and tools reach the host. Secrets stay secret. */
 export interface StackOutputs {
     readonly resourceGroupName: pulumi.Output<string>;
     readonly fqdn: pulumi.Output<string>;
     readonly publicIp: pulumi.Output<string>;
+    /** `tcp://<fqdn>:<port>`, known once the daemon answers: what DOCKER_HOST takes. */
     readonly dockerHost: pulumi.Output<string>;
     readonly caCertPem: pulumi.Output<string>;
     readonly clientCertPem: pulumi.Output<string>;
@@ -29,71 +29,85 @@ export interface StackOutputs {
     readonly provisioner: string;
 }
 
-/** Declares the whole program from a validated config and what the preflight settled. */
+/**
+ * Declares the whole program from a validated config and what the preflight settled. This is the
+ * one place where config becomes component args; the components know nothing of config keys.
+ */
 export function declareStack(config: StackConfig, deployment: Deployment): StackOutputs {
+    // Every component and resource name starts with this: existing stacks' URNs depend on it.
     const name = "docker";
+    const { network: net, host: settings, certificates } = config;
+
     const network = new Network(name, {
-        settings: config.network,
-        dockerPort: config.host.dockerPort,
-        stack: config.stack,
+        location: net.location,
+        vnetAddressSpace: net.vnetAddressSpace,
+        subnetAddressPrefix: net.subnetAddressPrefix,
+        allowedSourceRanges: net.allowedSourceRanges,
+        dockerPort: settings.dockerPort,
+        dnsLabel: net.dnsLabel,
+        labelStem: config.stack,
     });
 
     const pki = new Pki(name, {
-        certificates: config.certificates,
+        caValidityHours: certificates.caValidityHours,
+        validityHours: certificates.validityHours,
+        earlyRenewalHours: certificates.earlyRenewalHours,
+        generations: certificates.generations,
         fqdn: network.fqdn,
         publicIpAddress: network.publicIpAddress,
-        sshPublicKey: config.host.sshPublicKey,
     });
 
     const host = new DockerHost(name, {
-        settings: config.host,
         provisioner: deployment.provisioner,
+        vmSize: settings.vmSize,
         diskControllerType: deployment.diskControllerType,
-        stack: config.stack,
+        computerName: hostnameFor(config.stack),
+        adminUsername: settings.adminUsername,
+        sshPublicKey: settings.sshPublicKey,
+        // A generated key was the Pki's before it moved into the host.
+        sshKeyFormerParent: pki.urn,
+        dockerPort: settings.dockerPort,
+        dataDiskSizeGb: settings.dataDiskSizeGb,
+        readinessTimeoutSeconds: settings.readinessTimeoutSeconds,
         resourceGroupName: network.resourceGroupName,
         location: network.location,
         subnetId: network.subnetId,
         publicIpId: network.publicIpId,
         fqdn: network.fqdn,
-        sshPublicKey: pki.sshPublicKey,
-        tls: pki,
+        server: pki.server,
+        client: pki.client,
     });
 
     const services = new Services(name, {
-        settings: config.services,
-        dockerHost: host.dockerHost,
-        tls: pki,
+        endpoint: host.endpoint,
+        client: pki.client,
+        redis: serviceArgs(config.services.redis),
+        mongodb: serviceArgs(config.services.mongodb),
     });
 
-    const sshTarget = pulumi.interpolate`${config.host.adminUsername}@${network.fqdn}`;
+    const sshTarget = pulumi.interpolate`${settings.adminUsername}@${network.fqdn}`;
+    const forwards = services.loopbackPorts.map((port) => `-L ${port}:127.0.0.1:${port}`);
     return {
         resourceGroupName: network.resourceGroupName,
         fqdn: network.fqdn,
         publicIp: network.publicIpAddress,
-        dockerHost: host.dockerHost,
+        dockerHost: host.endpoint.apply(dockerUrl),
         caCertPem: pki.caCertPem,
-        clientCertPem: pki.clientCertPem,
-        clientKeyPem: pki.clientKeyPem,
+        clientCertPem: pki.client.certPem,
+        clientKeyPem: pki.client.keyPem,
         sshCommand: pulumi.interpolate`ssh ${sshTarget}`,
-        sshPrivateKey: pki.sshPrivateKey,
+        sshPrivateKey: host.sshPrivateKey,
         dataDiskId: host.dataDiskId,
         redisConnectionString: services.redisConnectionString,
         mongodbConnectionString: services.mongodbConnectionString,
-        servicesTunnelCommand: tunnelCommand(config.services, sshTarget),
+        servicesTunnelCommand:
+            forwards.length === 0 ? undefined : pulumi.interpolate`ssh -N ${forwards.join(" ")} ${sshTarget}`,
         provisioner: deployment.provisioner,
     };
 }
 
-/** `ssh -N -L ...` for every service published on the VM's loopback, or undefined when there is none. */
-function tunnelCommand(
-    services: ServicesSettings,
-    sshTarget: pulumi.Output<string>,
-): pulumi.Output<string> | undefined {
-    const forwards = [
-        { settings: services.redis, port: redisPort },
-        { settings: services.mongodb, port: mongodbPort },
-    ]
-        .filter(({ settings }) => settings.enabled && settings.publish === "localhost")
-        .map(({ port }) => `-L ${port}:127.0.0.1:${port}`);
-    return forwards.length === 0 ? undefined : pulumi.interpolate`ssh -N ${forwards.join(" ")} ${sshTarget}`;
+function serviceArgs(settings: ServiceSettings): ServiceArgs | undefined {
+    return settings.enabled
+        ? { image: settings.image, memoryMb: settings.memoryMb, publish: settings.publish }
+        : undefined;
 }

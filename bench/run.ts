@@ -1,13 +1,18 @@
 // Benchmark: what the program costs on top of the Pulumi packages it imports.
 //  (a) tsc type-check time of the whole project vs a one-file program with the same @pulumi imports;
-//  (b) wall time and peak memory of evaluating index.ts under mocks vs an empty program under mocks;
+//  (b) wall time and peak memory of evaluating index.ts under mocks vs an empty program under mocks
+//      that loads the same @pulumi modules;
 //  (c) the same evaluation of index.ts with ts-node type-checking (Pulumi's default) vs transpile-only
 //      (what tsconfig's `noCheck` selects), after checking that the type-checking mode really checks.
-// Usage: npm run bench (BENCH_RUNS=n for n measured runs of each, default 3).
+//  (d) the readiness gate against a real dockerd that starts at a random moment: how long after the
+//      daemon first answers the gate notices (median, 95th percentile), and how often it knocks while
+//      waiting, for the steady poll against the backoff it replaced (needs root and dockerd).
+// Usage: npm run bench (BENCH_RUNS=n for n measured runs of each, default 3; BENCH_GATE_TRIALS=n
+// for (d), default 12).
 import * as fs from "fs";
 import * as path from "path";
 import { ChildReport } from "./child/report";
-import { baselineSource, describeImport, discoverPulumiImports, PulumiImport } from "./imports";
+import { baselineSource, describeImport, discoverPulumiImports, emptyProgramSource, PulumiImport } from "./imports";
 import { median, runChild } from "./measure";
 import { formatTable } from "./table";
 import { checkModes, describeMode, modeArgs, modeEnv, transpileOnly, TsNodeMode, typeChecking } from "./tsnode";
@@ -48,10 +53,7 @@ function writeBaselines(imports: readonly PulumiImport[]): void {
         include: [],
     };
     fs.writeFileSync(path.join(workDir, "tsconfig.json"), `${JSON.stringify(tsconfig, null, 2)}\n`);
-    fs.writeFileSync(
-        path.join(workDir, "emptyProgram.ts"),
-        'import * as pulumi from "@pulumi/pulumi";\nexport const nothing = pulumi.output(1);\n',
-    );
+    fs.writeFileSync(path.join(workDir, "emptyProgram.ts"), emptyProgramSource(imports));
 }
 
 /**
@@ -172,7 +174,8 @@ async function main(): Promise<void> {
             memoryRatio: checked.medianMaxRssKb / transpiled.medianMaxRssKb,
         },
     };
-    fs.writeFileSync(path.join(workDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    const gate = await gateLatency();
+    fs.writeFileSync(path.join(workDir, "results.json"), `${JSON.stringify({ ...results, gate }, null, 2)}\n`);
 
     const { typecheck: a, evaluation: b, tsNodeMode: c } = results;
     console.log(
@@ -231,11 +234,82 @@ async function main(): Promise<void> {
                 ["ratio type-checking / transpile-only", times(c.timeRatio), times(c.memoryRatio)],
             ]),
             "",
+            ...gateLines(gate),
+            "",
             `Ratios: type-check ${times(a.ratio)} | evaluation time ${times(b.timeRatio)}, peak memory ${times(b.memoryRatio)}` +
                 ` | ts-node type-checking time ${times(c.timeRatio)}, peak memory ${times(c.memoryRatio)}`,
             `Figures also in ${path.relative(root, path.join(workDir, "results.json"))}`,
         ].join("\n"),
     );
+}
+
+interface GateTrial {
+    readonly policy: "poll" | "backoff";
+    readonly detectionMs: number;
+    readonly attempts: number;
+    readonly waitedMs: number;
+}
+
+type GateSummary =
+    | { readonly skipped: string }
+    | Record<"poll" | "backoff", { medianMs: number; p95Ms: number; attemptsPerSecond: number; trials: number }>;
+
+/** The 95th percentile by nearest rank. */
+function p95(values: readonly number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] as number;
+}
+
+/** (d), in a network namespace of its own so its daemon and port touch nothing else. */
+async function gateLatency(): Promise<GateSummary> {
+    if (process.getuid?.() !== 0) {
+        return { skipped: "needs root (dockerd and a network namespace)" };
+    }
+    const script = 'ip link set lo up && exec "$0" -r ts-node/register/transpile-only bench/child/gate.ts';
+    const env = { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` };
+    const { stdout } = await runChild("unshare", ["--net", "sh", "-c", script, node], root, env);
+    const report = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { trials: GateTrial[] };
+    const summarize = (policy: GateTrial["policy"]) => {
+        const trials = report.trials.filter((trial) => trial.policy === policy);
+        return {
+            medianMs: median(trials.map((trial) => trial.detectionMs)),
+            p95Ms: p95(trials.map((trial) => trial.detectionMs)),
+            attemptsPerSecond: median(trials.map((trial) => trial.attempts / (trial.waitedMs / 1000))),
+            trials: trials.length,
+        };
+    };
+    return { poll: summarize("poll"), backoff: summarize("backoff") };
+}
+
+function gateLines(gate: GateSummary): string[] {
+    if ("skipped" in gate) {
+        return [`(d) Readiness gate: skipped, ${gate.skipped}`];
+    }
+    return [
+        `(d) Readiness gate against a real dockerd starting at a random moment (0.5 to 8 s), ${gate.poll.trials} trials each, alternating`,
+        formatTable([
+            ["", "median delay", "95th percentile", "attempts per second"],
+            [
+                "steady poll, 1 s (the gate)",
+                seconds(gate.poll.medianMs),
+                seconds(gate.poll.p95Ms),
+                gate.poll.attemptsPerSecond.toFixed(2),
+            ],
+            [
+                "backoff 2 s doubling to 30 s (before)",
+                seconds(gate.backoff.medianMs),
+                seconds(gate.backoff.p95Ms),
+                gate.backoff.attemptsPerSecond.toFixed(2),
+            ],
+            [
+                "ratio poll / backoff",
+                times(gate.poll.medianMs / gate.backoff.medianMs),
+                times(gate.poll.p95Ms / gate.backoff.p95Ms),
+                "",
+            ],
+        ]),
+        `    target: 95th percentile under 2 s at no more than one attempt per second: ${gate.poll.p95Ms < 2000 && gate.poll.attemptsPerSecond <= 1 ? "met" : "NOT met"}`,
+    ];
 }
 
 main().catch((error: unknown) => {

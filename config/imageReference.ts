@@ -6,6 +6,8 @@ const pinnedReference =
     /^(?<repository>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*):(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(?:@(?<digest>sha256:[0-9a-f]{64}))?$/;
 
 export interface PinnedImage {
+    /** The reference as configured, e.g. `redis:7.4.2-bookworm@sha256:...`. */
+    readonly reference: string;
     readonly repository: string;
     readonly tag: string;
     readonly digest: string | undefined;
@@ -19,7 +21,7 @@ export function parsePinnedImage(reference: string): PinnedImage | undefined {
     if (!groups || groups.tag === "latest") {
         return undefined;
     }
-    return { repository: groups.repository ?? "", tag: groups.tag ?? "", digest: groups.digest };
+    return { reference, repository: groups.repository ?? "", tag: groups.tag ?? "", digest: groups.digest };
 }
 
 /** The last path segment of the repository: `redis` for `registry.example:5000/lib/redis`. */

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { countProblems, listProblems } from "../../config/errors";
 import { ConfigProblem } from "../../config/errors";
 import { Provisioner, StackConfig } from "../../config";
-import { provisioningHandlers, ubuntuImages } from "../provisioning/catalogue";
+import { provisioners, provisionerTable } from "../host/provisioners";
 import { CatalogueSource, handlerPublished, imagePublished, listVmSizes } from "./catalogue";
 import { chooseProvisioner, existingProvisioner } from "./provisionerChoice";
 import { CloudSettings, defaultArmLimits, resolveCloud } from "./resourceManager";
@@ -78,42 +78,48 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
     const needs = sizeNeeds(
         [services.redis, services.mongodb].filter((service) => service.enabled).map((service) => service.memoryMb),
     );
-    const catalogue = Promise.all([
-        listVmSizes(source, location),
-        handlerPublished(source, location, provisioningHandlers["docker-extension"]),
-        handlerPublished(source, location, provisioningHandlers["cloud-init"]),
-        Promise.all(
-            (Object.entries(ubuntuImages) as [Provisioner, (typeof ubuntuImages)[Provisioner]][]).map(
-                async ([provisioner, image]) => [provisioner, await imagePublished(source, location, image)] as const,
-            ),
-        ).then((entries) => Object.fromEntries(entries) as Record<Provisioner, boolean>),
-    ]);
-    const [sizes, extensionPublished, customScriptPublished, imagesPublished] = await catalogue.catch(
-        (error: unknown) => {
-            throw new PreflightError(
-                `The preflight could not read Azure's catalogue: ${(error as Error).message}. Nothing was created.`,
-            );
-        },
-    );
+    // Every provisioner's image and extension: `auto` needs to know before it can choose.
+    const published = async (provisioner: Provisioner) => {
+        const spec = provisionerTable[provisioner];
+        const [image, extension] = await Promise.all([
+            imagePublished(source, location, spec.image),
+            handlerPublished(source, location, spec.extension),
+        ]);
+        return [provisioner, { image, extension }] as const;
+    };
+    const catalogue = Promise.all([listVmSizes(source, location), Promise.all(provisioners.map(published))]);
+    const [sizes, availability] = await catalogue.catch((error: unknown) => {
+        throw new PreflightError(
+            `The preflight could not read Azure's catalogue: ${(error as Error).message}. Nothing was created.`,
+        );
+    });
+    const inRegion = Object.fromEntries(availability) as Record<Provisioner, { image: boolean; extension: boolean }>;
 
     const size = judgeVmSize(sizes, config.host.vmSize, location, needs);
-    const choice = chooseProvisioner(config.host.provisioner, existing, extensionPublished, location);
+    const choice = chooseProvisioner(
+        config.host.provisioner,
+        existing,
+        inRegion["docker-extension"].extension,
+        location,
+    );
     const problems: ConfigProblem[] = [...size.problems, ...choice.problems];
-    const image = ubuntuImages[choice.provisioner];
-    if (!imagesPublished[choice.provisioner]) {
+    const spec = provisionerTable[choice.provisioner];
+    if (!inRegion[choice.provisioner].image) {
+        const { publisher, offer, sku } = spec.image;
         problems.push({
             key: "provisioner",
             value: config.host.provisioner,
-            accepted: `a provisioner whose image Azure publishes in ${location}; ${image.publisher}:${image.offer}:${image.sku} (for ${choice.provisioner}) is not there`,
+            accepted: `a provisioner whose image Azure publishes in ${location}; ${publisher}:${offer}:${sku} (for ${choice.provisioner}) is not there`,
             hint: "choose another location, or the other provisioner",
         });
     }
-    if (choice.provisioner === "cloud-init" && !customScriptPublished) {
+    // The Docker extension's absence is the choice's to judge (an existing host keeps it).
+    if (!inRegion[choice.provisioner].extension && choice.provisioner !== "docker-extension") {
+        const { publisher, type, typeHandlerVersion } = spec.extension;
         problems.push({
             key: "location",
             value: location,
-            accepted:
-                "a region where Azure publishes the CustomScript extension 2.1, which delivers the daemon's certificates",
+            accepted: `a region where Azure publishes the ${publisher}/${type} extension ${typeHandlerVersion}, which ${choice.provisioner} needs`,
         });
     }
     if (problems.length > 0) {

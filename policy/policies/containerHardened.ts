@@ -58,18 +58,53 @@ function publishingGaps(props: Props): string[] {
     return gaps;
 }
 
+/** CIS Docker Benchmark 5.3: every capability dropped; what a service needs comes back one by one. */
+function capabilityGaps(props: Props): string[] {
+    const drops = asList(asProps(props.capabilities)?.drops).map((capability) => asText(capability)?.toUpperCase());
+    return drops.includes("ALL")
+        ? []
+        : ['keeps Docker\'s default capabilities; set capabilities.drops to ["ALL"] and add back only what it needs'];
+}
+
+/** CIS Docker Benchmark 5.12: nothing but its volumes and tmpfs is writable. */
+function rootFsGaps(props: Props): string[] {
+    return props.readOnly === true
+        ? []
+        : ["has a writable root file system; set readOnly and give it tmpfs where it writes"];
+}
+
+/** The image's own unprivileged user from the first process on, not a root entrypoint stepping down. */
+function userGaps(props: Props): string[] {
+    const user = asText(props.user)?.trim() ?? "";
+    const name = user.split(":")[0] ?? "";
+    return name !== "" && name !== "0" && name !== "root"
+        ? []
+        : [
+              `runs as ${user === "" ? "the image's default user (root for most)" : user}; set user to the image's unprivileged uid:gid`,
+          ];
+}
+
 /** Each way the container falls short of the hardening every service container gets. */
 export function containerGaps(props: Props): string[] {
-    return [healthcheckGaps, memoryGaps, privilegeGaps, socketGaps, publishingGaps].flatMap((check) => check(props));
+    return [
+        healthcheckGaps,
+        memoryGaps,
+        privilegeGaps,
+        capabilityGaps,
+        rootFsGaps,
+        userGaps,
+        socketGaps,
+        publishingGaps,
+    ].flatMap((check) => check(props));
 }
 
 export const containerHardened: ResourceValidationPolicy = {
     name: "container-hardened",
     description:
-        "Containers have a health check and a memory limit, are not privileged, never mount the Docker socket and publish ports on 127.0.0.1 only.",
+        "Containers have a health check and a memory limit, are not privileged, drop every capability, run as a non-root user on a read-only root, never mount the Docker socket and publish ports on 127.0.0.1 only.",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Build the container from hardenedContainer() and publishedPorts() in components/containerHardening.ts and give it a healthcheck.",
+        "Declare the container as the program's services are declared: a healthcheck, memory, capabilities.drops [\"ALL\"], readOnly with tmpfs where it writes, the image's non-root user, ports on 127.0.0.1 only, no Docker socket.",
     validateResource: (args, reportViolation) => {
         if (args.type === containerType) {
             containerGaps(args.props).forEach((gap) => reportViolation(`container "${args.name}" ${gap}`));

@@ -1,7 +1,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { containerType } from "./containerHardened";
 
-/** The program's dynamic resource that sets a container's cgroup pids limit (components/containerPidsLimit.ts). */
+/** The program's dynamic resource that sets a container's cgroup pids limit through the Engine API. */
 export const pidsLimitType = "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit";
 
 function limitsContainer(limit: PolicyResource, container: PolicyResource): boolean {
@@ -27,7 +27,7 @@ export const containerPidsLimited: StackValidationPolicy = {
         "Every container has a positive cgroup pids limit (a ContainerPidsLimit resource), so a fork bomb cannot exhaust the host.",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Declare a ContainerPidsLimit (components/containerPidsLimit.ts) with containerId: container.id and a pidsLimit above 0.",
+        "Give the container a ContainerPidsLimit resource with containerId: container.id and a pidsLimit above 0.",
     validateStack: (args, reportViolation) => {
         const limits = args.resources.filter((resource) => resource.type === pidsLimitType);
         for (const container of args.resources.filter((resource) => resource.type === containerType)) {

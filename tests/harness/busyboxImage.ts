@@ -4,19 +4,27 @@ import * as path from "path";
 import { runTool } from "./tools";
 
 /** Applets the rehearsal containers use; each is a link to the one static binary. */
-const applets = ["sh", "sleep", "test", "touch", "seq", "cat", "echo"];
+const applets = ["sh", "sleep", "test", "touch", "seq", "cat", "echo", "stat", "grep", "id"];
+/** The folders the services' images give their user (999 in the official redis and mongo images). */
+const serviceUserFolders = ["data", "data/db", "data/configdb"];
 
 /**
- * A root filesystem tarball holding Debian's static busybox and nothing else: a real image that
- * needs no registry, for `docker import`.
+ * A root filesystem tarball holding Debian's static busybox and the services' data folders owned
+ * by their user, as the official images have them: a real image that needs no registry, for
+ * `docker import`.
  */
 export function busyboxRootfsTar(): { tar: string; dispose(): void } {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "adh-busybox-"));
     const rootfs = path.join(work, "rootfs");
     fs.mkdirSync(path.join(rootfs, "bin"), { recursive: true });
-    for (const directory of ["data", "tmp", "proc", "sys", "dev", "etc"]) {
+    for (const directory of ["data", "data/db", "data/configdb", "tmp", "proc", "sys", "dev", "etc"]) {
         fs.mkdirSync(path.join(rootfs, directory));
     }
+    for (const directory of serviceUserFolders) {
+        fs.chownSync(path.join(rootfs, directory), 999, 999);
+    }
+    // As in every Debian or Ubuntu image. Docker copies a tmpfs mount point's mode onto the tmpfs.
+    fs.chmodSync(path.join(rootfs, "tmp"), 0o1777);
     fs.copyFileSync("/bin/busybox", path.join(rootfs, "bin", "busybox"));
     fs.chmodSync(path.join(rootfs, "bin", "busybox"), 0o755);
     for (const applet of applets) {

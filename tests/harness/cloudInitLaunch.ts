@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { daemonJsonPath, dockerDropInPath } from "../../components/provisioning/userData";
+import { daemonJsonPath, dockerDropInPath } from "../../components/host/userData";
 import { parseCloudConfig } from "./declaredInputs";
 import { DaemonLaunch, RootFile } from "./localDockerd";
 import { runTool } from "./tools";

@@ -28,7 +28,8 @@ export class TlsDockerCli {
         fs.writeFileSync(path.join(this.certDir, "key.pem"), material.keyPem, { mode: 0o600 });
     }
 
-    run(args: readonly string[]): Promise<ToolResult> {
+    /** `stdinFile` is read as the command's standard input (e.g. a tar for `docker cp -`). */
+    run(args: readonly string[], stdinFile?: string): Promise<ToolResult> {
         const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: this.certDir, DOCKER_CONFIG: this.certDir };
         const tls = [
             "--tlsverify",
@@ -37,7 +38,12 @@ export class TlsDockerCli {
                 path.join(this.certDir, `${name}.pem`),
             ]),
         ];
-        return this.network.run("docker", [...tls, "-H", this.host, ...args], undefined, env);
+        return this.network.run(
+            "docker",
+            [...tls, "-H", this.host, ...args],
+            stdinFile === undefined ? undefined : { file: stdinFile },
+            env,
+        );
     }
 
     async json<T>(args: readonly string[]): Promise<T> {

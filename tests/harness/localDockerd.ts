@@ -6,6 +6,9 @@ import * as path from "path";
 import { PrivateNetwork } from "./privateNetwork";
 import { runTool, ToolResult } from "./tools";
 
+/** Where a daemon runs: a PrivateNetwork, or the caller's own namespace (`{ wrap: (c, a) => [c, [...a]] }`). */
+export type Namespace = Pick<PrivateNetwork, "wrap">;
+
 /** A file to place in the daemon's private root before it starts, at its absolute path on the VM. */
 export interface RootFile {
     readonly path: string;
@@ -44,7 +47,7 @@ export class LocalDockerd {
     private constructor(
         readonly root: string,
         readonly dataRoot: string,
-        private readonly network: PrivateNetwork,
+        private readonly network: Namespace,
         private daemon: ChildProcess,
         private readonly executable: string,
     ) {}
@@ -63,7 +66,7 @@ export class LocalDockerd {
      * left behind; `executable` is the dockerd a unit's ExecStart resolves to (PATH's by default).
      */
     static async start(
-        network: PrivateNetwork,
+        network: Namespace,
         launch: DaemonLaunch,
         options: { readonly dataRoot?: string; readonly executable?: string; readonly readyTimeoutMs?: number } = {},
     ): Promise<LocalDockerd> {
@@ -148,7 +151,7 @@ export class LocalDockerd {
 async function spawnDaemon(
     root: string,
     dataRoot: string,
-    network: PrivateNetwork,
+    network: Namespace,
     launch: DaemonLaunch,
     executable: string,
     readyTimeoutMs = 60_000,

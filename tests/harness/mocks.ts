@@ -6,6 +6,8 @@ import { realTlsState } from "./realTlsState";
 /** The resource options the engine would have received, as read off the registration request. */
 export interface RecordedOptions {
     readonly protect: boolean;
+    /** Whether `pulumi destroy` leaves the real resource in place. */
+    readonly retainOnDelete: boolean;
     readonly deleteBeforeReplace: boolean;
     readonly replaceOnChanges: readonly string[];
     readonly additionalSecretOutputs: readonly string[];
@@ -144,6 +146,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
 const missingOptions: RecordedOptions = {
     protect: false,
+    retainOnDelete: false,
     deleteBeforeReplace: false,
     replaceOnChanges: [],
     additionalSecretOutputs: [],
@@ -158,6 +161,7 @@ interface RegisterResourceRequest {
     getType(): string;
     getName(): string;
     getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
     getDeletebeforereplace(): boolean;
     getReplaceonchangesList(): string[];
     getAdditionalsecretoutputsList(): string[];
@@ -189,6 +193,7 @@ export async function useMocks(stack: string): Promise<void> {
     monitor.registerResource = (req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void) => {
         mocks.rememberOptions(req.getType(), req.getName(), {
             protect: req.getProtect() ?? false,
+            retainOnDelete: req.getRetainondelete() ?? false,
             deleteBeforeReplace: req.getDeletebeforereplace(),
             replaceOnChanges: req.getReplaceonchangesList(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),

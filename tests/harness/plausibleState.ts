@@ -48,9 +48,11 @@ export function plausibleState(args: pulumi.runtime.MockResourceArgs): Record<st
                 },
             };
         case "pulumi-nodejs:dynamic/azure-docker-host:DockerReadinessGate":
-            return { dockerHost: `tcp://${inputs.host}:${inputs.port}`, apiVersion: "1.47" };
+            return { apiVersion: "1.47" };
         case "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit":
             return {};
+        case "pulumi-nodejs:dynamic/azure-docker-host:VolumeFile":
+            return { revision: suffix(`${args.name}-revision`, 16) };
         case "docker:index/remoteImage:RemoteImage":
             return {
                 imageId: `${inputs.name}@sha256:${suffix(String(inputs.name), 64)}`,

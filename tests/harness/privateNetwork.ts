@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { ToolResult } from "./tools";
 
@@ -39,23 +40,27 @@ export class PrivateNetwork {
         return ["nsenter", [`--net=/proc/${this.pid}/ns/net`, "--", command, ...args]];
     }
 
-    /** Runs a command inside the namespace to completion. */
+    /** Runs a command inside the namespace to completion; `input` is text, or a file to read (binary) as stdin. */
     run(
         command: string,
         args: readonly string[],
-        input?: string,
+        input?: string | { readonly file: string },
         env: NodeJS.ProcessEnv = process.env,
     ): Promise<ToolResult> {
         const [wrapper, wrapped] = this.wrap(command, args);
+        const stdinFile = typeof input === "object" ? fs.openSync(input.file, "r") : undefined;
         return new Promise((resolve, reject) => {
-            const child = spawn(wrapper, wrapped, { env, stdio: ["pipe", "pipe", "pipe"] });
+            const child = spawn(wrapper, wrapped, { env, stdio: [stdinFile ?? "pipe", "pipe", "pipe"] });
+            if (stdinFile !== undefined) {
+                fs.closeSync(stdinFile);
+            }
             let stdout = "";
             let stderr = "";
-            child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+            child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+            child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
             child.on("error", reject);
             child.on("close", (status) => resolve({ status, stdout, stderr }));
-            child.stdin.end(input ?? "");
+            child.stdin?.end(typeof input === "string" ? input : "");
         });
     }
 

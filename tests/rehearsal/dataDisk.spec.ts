@@ -1,6 +1,6 @@
 import "../harness/mocks";
 import * as assert from "assert";
-import { dataDiskScript } from "../../components/provisioning/dataDisk";
+import { dataDiskScript } from "../../components/host/dataDisk";
 import { DiskPresentation, LoopDisk } from "../harness/loopDisk";
 import { requireRoot, requireTools } from "../harness/tools";
 

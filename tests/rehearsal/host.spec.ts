@@ -5,6 +5,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { busyboxRootfsTar } from "../harness/busyboxImage";
+import { tarArchive } from "../../components/engine/archive";
+import { DeclaredContainer, dockerCreateFlags } from "../harness/containerRun";
 import { TlsDockerCli } from "../harness/dockerCli";
 import { dockerEnvCli } from "../harness/dockerEnvCli";
 import { LocalDockerd } from "../harness/localDockerd";
@@ -15,6 +17,8 @@ import { ProvisionedHost, provisionHost, provisioners } from "../harness/provisi
 import { recordedOutputs } from "../harness/recordedOutputs";
 import { generatePrivateKeyPem, publicKeyPemOf, selfSignedCertPem, signedCertPem } from "../harness/realPki";
 import { requireRoot, requireTools } from "../harness/tools";
+
+const fileType = "pulumi-nodejs:dynamic/azure-docker-host:VolumeFile";
 
 interface ProviderMaterial {
     readonly host: string;
@@ -115,6 +119,15 @@ for (const provisioner of provisioners) {
             key: "key" in overrides ? overrides.key : material.keyPem,
         });
 
+        /** A dynamic provider's dialing inputs, pointed at this daemon with the provider's material. */
+        const dial = () => ({
+            host: "127.0.0.1",
+            port,
+            caCertPem: material.caCertPem,
+            clientCertPem: material.certPem,
+            clientKeyPem: material.keyPem,
+        });
+
         async function ask(requests: object[]): Promise<HttpAnswer[]> {
             const answer = await network!.ask<{ answers: HttpAnswer[] }>({ kind: "batch", requests });
             return answer.answers;
@@ -141,11 +154,7 @@ for (const provisioner of provisioners) {
                     provider: gate.__provider,
                     method: "create",
                     inputs: {
-                        host: "127.0.0.1",
-                        port,
-                        caCertPem: material.caCertPem,
-                        clientCertPem: material.certPem,
-                        clientKeyPem: material.keyPem,
+                        ...dial(),
                         serverCertPem: gate.serverCertPem,
                         timeoutSeconds: 30,
                         revision: "rehearsal",
@@ -251,9 +260,23 @@ for (const provisioner of provisioners) {
             });
         });
 
-        describe("runs a container with the program's hardening through the TLS connection", () => {
-            let containerId: string;
+        describe("runs the services' containers with the program's hardening through the TLS connection", () => {
             const image = "rehearsal/busybox:static";
+            const containers: Record<string, string> = {};
+            /** Each service's container as the program declared it, run with the stand-in image. */
+            const services = [
+                { resource: "docker-redis", name: "rehearsal-redis", dataPath: "/data" },
+                { resource: "docker-mongodb", name: "rehearsal-mongodb", dataPath: "/data/db" },
+            ];
+            const declared = (resource: string) =>
+                run.one("docker:index/container:Container", resource).inputs as unknown as DeclaredContainer;
+            const secretFile = (resource: string) => run.one(fileType, `${resource}-secret-file`).inputs;
+            /** Where the secret file is in the container: its volume's mount, then its name. */
+            const secretPath = (resource: string) => {
+                const file = secretFile(resource);
+                const mount = declared(resource).volumes.find((volume) => volume.volumeName === file.volume);
+                return `${mount!.containerPath}/${String(file.fileName)}`;
+            };
 
             before(async () => {
                 const rootfs = busyboxRootfsTar();
@@ -263,76 +286,121 @@ for (const provisioner of provisioners) {
                 } finally {
                     rootfs.dispose();
                 }
-                const redis = run.one("docker:index/container:Container", "docker-redis").inputs as Record<string, any>;
                 const network = await cli!.run([
                     "network",
                     "create",
                     "--driver",
                     "bridge",
-                    redis.networksAdvanced[0].name,
+                    declared("docker-redis").networksAdvanced[0]!.name,
                 ]);
                 assert.strictEqual(network.status, 0, network.stderr);
-                const args = [
-                    "run",
-                    "--detach",
-                    "--name",
-                    "rehearsal-redis",
-                    "--network",
-                    redis.networksAdvanced[0].name,
-                    `--memory=${redis.memory}m`,
-                    `--memory-swap=${redis.memorySwap}m`,
-                    `--restart=${redis.restart}`,
-                    ...redis.securityOpts.map((option: string) => `--security-opt=${option}`),
-                    ...(redis.init ? ["--init"] : []),
-                    ...redis.volumes.map(
-                        (volume: { volumeName: string; containerPath: string }) =>
-                            `--volume=${volume.volumeName}:${volume.containerPath}`,
-                    ),
-                    ...redis.ports.map(
-                        (port: { ip: string; external: number; internal: number }) =>
-                            `--publish=${port.ip}:${port.external}:${port.internal}`,
-                    ),
-                    // The program's timing, with a check busybox can run instead of redis-cli.
-                    "--health-cmd=test -f /data/ready",
-                    `--health-interval=${redis.healthcheck.interval}`,
-                    `--health-timeout=${redis.healthcheck.timeout}`,
-                    `--health-retries=${redis.healthcheck.retries}`,
-                    `--health-start-period=${redis.healthcheck.startPeriod}`,
-                    image,
-                    "sh",
-                    "-c",
-                    "touch /data/ready && exec sleep 3600",
-                ];
-                const started = await cli!.run(args);
-                assert.strictEqual(started.status, 0, started.stderr);
-                containerId = started.stdout.trim();
-            });
-
-            it("shows the limits, restart policy, no-new-privileges, init, volume and loopback port in docker inspect", async () => {
-                const [inspected] = await cli!.json<any[]>(["inspect", containerId]);
-                const host = inspected.HostConfig;
-                assert.strictEqual(host.Memory, 256 * 1024 * 1024);
-                assert.strictEqual(host.MemorySwap, 256 * 1024 * 1024);
-                assert.strictEqual(host.RestartPolicy.Name, "unless-stopped");
-                assert.deepStrictEqual(host.SecurityOpt, ["no-new-privileges:true"]);
-                assert.strictEqual(host.Init, true);
-                assert.strictEqual(host.Privileged, false);
-                assert.deepStrictEqual(host.PortBindings["6379/tcp"], [{ HostIp: "127.0.0.1", HostPort: "6379" }]);
-                assert.deepStrictEqual(
-                    inspected.Mounts.map((mount: any) => [mount.Type, mount.Name, mount.Destination]),
-                    [["volume", "redis-data", "/data"]],
-                );
-            });
-
-            it("becomes healthy", async () => {
-                for (let attempt = 0; attempt < 60; attempt++) {
-                    const [inspected] = await cli!.json<any[]>(["inspect", containerId]);
-                    if (inspected.State.Health?.Status === "healthy") {
-                        return;
+                for (const service of services) {
+                    const file = secretFile(service.resource);
+                    for (const volume of declared(service.resource).volumes) {
+                        assert.strictEqual((await cli!.run(["volume", "create", volume.volumeName])).status, 0);
                     }
-                    await new Promise((resolve) => setTimeout(resolve, 1_000));
+                    // The program's VolumeFile provider, as Pulumi serializes it, writes the secret first.
+                    const [written] = await ask([
+                        {
+                            kind: "dynamic",
+                            provider: file.__provider,
+                            method: "create",
+                            inputs: {
+                                ...dial(),
+                                volume: file.volume,
+                                image,
+                                fileName: file.fileName,
+                                content: unwrapSecret(file.content),
+                                uid: file.uid,
+                                gid: file.gid,
+                                mode: file.mode,
+                            },
+                        },
+                    ]);
+                    assert.ok(written?.ok, written?.error);
+                    const created = await cli!.run([
+                        "create",
+                        "--name",
+                        service.name,
+                        ...dockerCreateFlags(declared(service.resource)),
+                        // The program's timing, with a check busybox can run: the secret is readable
+                        // by the service's user, and the service has written to its volume.
+                        `--health-cmd=test -r ${secretPath(service.resource)} && test -f ${service.dataPath}/ready`,
+                        image,
+                        "sh",
+                        "-c",
+                        `touch ${service.dataPath}/ready && exec sleep 3600`,
+                    ]);
+                    assert.strictEqual(created.status, 0, created.stderr);
+                    const id = created.stdout.trim();
+                    const started = await cli!.run(["start", id]);
+                    assert.strictEqual(started.status, 0, started.stderr);
+                    containers[service.resource] = id;
                 }
-                assert.fail("the container never became healthy");
+            });
+
+            it("shows why the docker provider's own uploads cannot serve these containers: it extracts at /", async () => {
+                const work = fs.mkdtempSync(path.join(os.tmpdir(), "adh-upload-"));
+                try {
+                    const tar = path.join(work, "upload.tar");
+                    const target = secretPath("docker-redis");
+                    fs.writeFileSync(
+                        tar,
+                        tarArchive([{ name: target, content: "x", uid: 999, gid: 999, mode: 0o400 }]),
+                    );
+                    const upload = await cli!.run(["cp", "-", `${containers["docker-redis"]!}:/`], tar);
+                    assert.notStrictEqual(upload.status, 0);
+                    assert.match(upload.stderr, /container rootfs is marked read-only/);
+                } finally {
+                    fs.rmSync(work, { recursive: true, force: true });
+                }
+            });
+
+            it("shows every declared option in docker inspect", async () => {
+                for (const service of services) {
+                    const inputs = declared(service.resource);
+                    const [inspected] = await cli!.json<any[]>(["inspect", containers[service.resource]!]);
+                    const host = inspected.HostConfig;
+                    assert.strictEqual(host.Memory, inputs.memory * 1024 * 1024);
+                    assert.strictEqual(host.MemorySwap, inputs.memorySwap * 1024 * 1024);
+                    assert.strictEqual(host.RestartPolicy.Name, "unless-stopped");
+                    assert.deepStrictEqual(host.SecurityOpt, ["no-new-privileges:true"]);
+                    assert.deepStrictEqual([host.Init, host.Privileged, host.ReadonlyRootfs], [true, false, true]);
+                    assert.deepStrictEqual([host.CapDrop, host.CapAdd ?? []], [["ALL"], []]);
+                    assert.strictEqual(inspected.Config.User, "999:999");
+                    assert.deepStrictEqual(host.Tmpfs ?? {}, inputs.tmpfs ?? {});
+                    const port = inputs.ports[0]!;
+                    assert.deepStrictEqual(host.PortBindings[`${port.internal}/tcp`], [
+                        { HostIp: "127.0.0.1", HostPort: String(port.external) },
+                    ]);
+                    assert.deepStrictEqual(
+                        inspected.Mounts.map((mount: any) => [mount.Type, mount.Name, mount.Destination]).sort(),
+                        inputs.volumes.map((volume) => ["volume", volume.volumeName, volume.containerPath]).sort(),
+                    );
+                }
+            });
+
+            it("becomes healthy as its own user, with the secret 0400 for that user, no capability, and a root it cannot write", async () => {
+                for (const service of services) {
+                    const id = containers[service.resource]!;
+                    for (let attempt = 0; ; attempt++) {
+                        const [inspected] = await cli!.json<any[]>(["inspect", id]);
+                        if (inspected.State.Health?.Status === "healthy") {
+                            break;
+                        }
+                        assert.ok(attempt < 60, `${service.resource} never became healthy`);
+                        await new Promise((resolve) => setTimeout(resolve, 1_000));
+                    }
+                    const stat = await cli!.run(["exec", id, "stat", "-c", "%u:%g %a", secretPath(service.resource)]);
+                    assert.strictEqual(stat.stdout.trim(), "999:999 400", `${service.resource}: ${stat.stderr}`);
+                    const capabilities = await cli!.run(["exec", id, "grep", "^CapEff", "/proc/self/status"]);
+                    assert.match(capabilities.stdout, /^CapEff:\s+0+$/m, service.resource);
+                    const write = await cli!.run(["exec", id, "touch", "/probe"]);
+                    assert.notStrictEqual(write.status, 0);
+                    assert.match(write.stderr, /Read-only file system/);
+                }
+                const tmp = await cli!.run(["exec", containers["docker-mongodb"]!, "touch", "/tmp/mongodb-27017.sock"]);
+                assert.strictEqual(tmp.status, 0, `mongodb cannot write its socket's folder: ${tmp.stderr}`);
             });
 
             it("gets its pids limit from the program's ContainerPidsLimit provider, and the limit holds", async () => {
@@ -340,16 +408,14 @@ for (const provisioner of provisioners) {
                     "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit",
                     "docker-redis-pids",
                 ).inputs;
+                const containerId = containers["docker-redis"]!;
                 const [answer] = await ask([
                     {
                         kind: "dynamic",
                         provider: limit.__provider,
                         method: "create",
                         inputs: {
-                            dockerHost: `tcp://127.0.0.1:${port}`,
-                            caCertPem: material.caCertPem,
-                            clientCertPem: material.certPem,
-                            clientKeyPem: material.keyPem,
+                            ...dial(),
                             containerId,
                             pidsLimit: limit.pidsLimit,
                         },

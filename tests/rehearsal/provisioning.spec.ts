@@ -6,7 +6,7 @@ import * as path from "path";
 import { unwrapSecret } from "../harness/mocks";
 import { runProgram, validConfig } from "../harness/program";
 import { requireTools, runTool } from "../harness/tools";
-import { renderUserData } from "../../components/provisioning/userData";
+import { renderUserData } from "../../components/host/userData";
 import { resolveLikeSystemd } from "../harness/cloudInitLaunch";
 import { mergedAzureConfig } from "../harness/cloudInitMerge";
 import { decodeBase64, parseCloudConfig } from "../harness/declaredInputs";

@@ -38,7 +38,7 @@ async function leaf(issuer: Authority, uses: string[], names: { dnsNames?: strin
 }
 
 interface GateAnswer {
-    readonly result?: { id: string; outs: { dockerHost: string; apiVersion: string } };
+    readonly result?: { id: string; outs: { host: string; port: number; apiVersion: string } };
 }
 
 /**
@@ -102,7 +102,7 @@ describe("readiness gate against a real dockerd (rehearsal)", function () {
         daemon = await LocalDockerd.start(net, extensionLaunch(settings, server));
         const { ok, error, result } = await answer;
         assert.ok(ok, error);
-        assert.strictEqual(result?.outs.dockerHost, `tcp://127.0.0.1:${settings.docker.port}`);
+        assert.deepStrictEqual([result?.outs.host, result?.outs.port], ["127.0.0.1", Number(settings.docker.port)]);
         assert.match(result?.outs.apiVersion ?? "", /^1\.\d+$/);
         assert.ok(Date.now() - started >= 4_000);
     });

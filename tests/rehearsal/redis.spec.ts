@@ -4,22 +4,19 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { redisConfigPath, redisHealthCheck } from "../../components/redisConfig";
+import { redisConfigPath, redisHealthCheck } from "../../components/services/redisConfig";
 import { freePort } from "../harness/freePort";
 import { unwrapSecret } from "../harness/mocks";
 import { runProgram, validConfig } from "../harness/program";
-import { requireTools, runTool } from "../harness/tools";
-
-interface Upload {
-    readonly file: string;
-    readonly content: string;
-}
+import { requireRoot, requireTools, runTool } from "../harness/tools";
 
 /**
- * The redis.conf the program uploads into its container, run by a real redis-server. Only what
- * cannot exist outside a container changes: the data directory (the container's /data volume; redis
- * changes into it while reading the file, so the line is rewritten), and the port and loopback bind
- * (overridden on the command line).
+ * The redis.conf the program writes for its container, run by a real redis-server the way the
+ * container runs it: as the image's redis user (999:999, from the container's `user`), with every
+ * capability dropped, the file 0400 and owned by that user. Only what cannot exist outside a
+ * container changes: the data directory (the container's /data volume; redis changes into it while
+ * reading the file, so the line is rewritten), and the port and loopback bind (overridden on the
+ * command line).
  */
 describe("generated redis configuration against a real redis-server (rehearsal)", function () {
     this.timeout(60_000);
@@ -28,13 +25,17 @@ describe("generated redis configuration against a real redis-server (rehearsal)"
     let password: string;
     let port: number;
     let server: ChildProcess | undefined;
+    let uid: number;
+    let gid: number;
 
     before(async function () {
-        requireTools(this, "redis-server", "redis-cli");
+        requireRoot(this);
+        requireTools(this, "redis-server", "redis-cli", "setpriv");
         const run = await runProgram(validConfig());
         const container = run.one("docker:index/container:Container", "docker-redis").inputs;
-        const upload = unwrapSecret<Upload[]>(container.uploads).find((file) => file.file === redisConfigPath);
-        assert.ok(upload, "the container gets no redis.conf");
+        const file = run.one("pulumi-nodejs:dynamic/azure-docker-host:VolumeFile", "docker-redis-secret-file").inputs;
+        assert.strictEqual(file.fileName, path.basename(redisConfigPath));
+        const upload = { content: String(unwrapSecret(file.content)) };
         password = /^requirepass (\S+)$/m.exec(upload.content)?.[1] ?? "";
         workDir = fs.mkdtempSync(path.join(os.tmpdir(), "adh-redis-"));
         configFile = path.join(workDir, "redis.conf");
@@ -42,6 +43,11 @@ describe("generated redis configuration against a real redis-server (rehearsal)"
         fs.mkdirSync(data);
         assert.match(upload.content, /^dir \/data$/m);
         fs.writeFileSync(configFile, upload.content.replace(/^dir \/data$/m, `dir ${data}`), { mode: 0o400 });
+        [uid, gid] = String(container.user).split(":").map(Number) as [number, number];
+        assert.deepStrictEqual(container.capabilities, { drops: ["ALL"], adds: [] });
+        for (const owned of [workDir, data, configFile]) {
+            fs.chownSync(owned, uid, gid);
+        }
         port = await freePort();
     });
 
@@ -53,9 +59,11 @@ describe("generated redis configuration against a real redis-server (rehearsal)"
     });
 
     async function start(): Promise<void> {
-        server = spawn("redis-server", [configFile, "--port", String(port), "--bind", "127.0.0.1"], {
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        server = spawn(
+            "setpriv",
+            [...asContainerUser(), "redis-server", configFile, "--port", String(port), "--bind", "127.0.0.1"],
+            { stdio: ["ignore", "pipe", "pipe"] },
+        );
         for (let attempt = 0; attempt < 100; attempt++) {
             if (cli([], "PING").stdout.includes("NOAUTH")) {
                 return;
@@ -73,6 +81,18 @@ describe("generated redis configuration against a real redis-server (rehearsal)"
             running.kill(signal);
             await exited;
         }
+    }
+
+    /** setpriv's flags for the container's user with no capabilities at all, and none to gain. */
+    function asContainerUser(): string[] {
+        return [
+            `--reuid=${uid}`,
+            `--regid=${gid}`,
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",
+        ];
     }
 
     function cli(env: string[], ...command: string[]) {
@@ -103,9 +123,18 @@ describe("generated redis configuration against a real redis-server (rehearsal)"
         assert.strictEqual(cli([`REDISCLI_AUTH=${password}`], "GET", "walkthrough").stdout.trim(), "redis");
     });
 
-    it("passes the container's health check, which authenticates, and fails it with a wrong password", () => {
+    it("runs as the container's user without any capability", () => {
+        const status = fs.readFileSync(`/proc/${server!.pid}/status`, "utf8");
+        assert.match(status, new RegExp(`^Uid:\\s+${uid}\\s+${uid}\\s+${uid}\\s+${uid}$`, "m"));
+        assert.match(status, /^CapEff:\s+0+$/m);
+        assert.match(status, /^CapBnd:\s+0+$/m);
+    });
+
+    it("passes the container's health check, as that user, and fails it with a wrong password", () => {
         const check = (conf: string) =>
-            runTool("sh", [
+            runTool("setpriv", [
+                ...asContainerUser(),
+                "sh",
                 "-c",
                 redisHealthCheck
                     .replace(redisConfigPath, conf)
@@ -113,7 +142,8 @@ describe("generated redis configuration against a real redis-server (rehearsal)"
             ]);
         assert.strictEqual(check(configFile).status, 0);
         const wrong = path.join(workDir, "wrong.conf");
-        fs.writeFileSync(wrong, "requirepass NotThePassword\n");
+        fs.writeFileSync(wrong, "requirepass NotThePassword\n", { mode: 0o400 });
+        fs.chownSync(wrong, uid, gid);
         assert.notStrictEqual(check(wrong).status, 0);
     });
 });

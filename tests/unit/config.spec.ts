@@ -1,13 +1,14 @@
 import "../harness/mocks";
 import * as assert from "assert";
 import { ConfigError, loadStackConfig } from "../../config";
+import { configSchema } from "../../config/schema";
 
 /** index.ts is loaded afresh for every run, so its ConfigError class is not the one imported here. */
 function isConfigError(error: Error): error is ConfigError {
     return error.name === "ConfigError" && Array.isArray((error as ConfigError).problems);
 }
 import { opensshRsaPublicKey } from "../harness/sshKeys";
-import { programError, registeredResources, runProgram, validConfig } from "../harness/program";
+import { programError, registeredResources, validConfig } from "../harness/program";
 
 const rsa1024 = opensshRsaPublicKey(1024);
 const ed25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB0k me";
@@ -133,25 +134,43 @@ describe("stack config", () => {
             assert.strictEqual(read({ sshPublicKey: key }).host.sshPublicKey, key.replace(/ alice@laptop$/, ""));
         });
 
-        it("applies the schema's defaults", () => {
-            const config = read({});
-            assert.strictEqual(config.host.vmSize, "Standard_B2s");
-            assert.strictEqual(config.host.dockerPort, 2376);
-            assert.strictEqual(config.host.provisioner, "auto");
-            assert.strictEqual(config.preflight, true);
-            assert.strictEqual(config.host.sshPublicKey, undefined);
-            assert.strictEqual(config.network.dnsLabel, undefined);
-            assert.deepStrictEqual(config.certificates, {
-                caValidityHours: 87600,
-                validityHours: 8760,
-                earlyRenewalHours: 720,
-                generations: { ca: 1, server: 1, client: 1 },
-            });
+        it("reads a key left out exactly as the same key set to its schema default", () => {
+            const leftOut = read({});
+            for (const [key, spec] of Object.entries(configSchema)) {
+                if (!("default" in spec)) {
+                    continue;
+                }
+                const value = Array.isArray(spec.default) ? JSON.stringify(spec.default) : String(spec.default);
+                // The one key with a default that must still be set: its empty default is refused.
+                if (key === "allowedSourceRanges") {
+                    continue;
+                }
+                assert.deepStrictEqual(read({ [key]: value }), leftOut, `${key} set to its default reads differently`);
+            }
+            // Empty defaults mean "derive it".
+            assert.deepStrictEqual([leftOut.host.sshPublicKey, leftOut.network.dnsLabel], [undefined, undefined]);
         });
     });
 
-    it("declares resources once the config is valid", async () => {
-        const run = await runProgram(validConfig());
-        assert.ok(run.resources.length > 0);
+    it("validates every key it reads: a nonsense value for any of them is reported under that key", () => {
+        const nonsense = {
+            integer: "many",
+            boolean: "maybe",
+            array: '["everyone"]',
+            string: "!! not valid !!",
+        } as const;
+        for (const [key, spec] of Object.entries(configSchema)) {
+            const config = validConfig({ [key]: nonsense[spec.type] });
+            try {
+                loadStackConfig((name) => config[name], { project: "azure-docker-host", stack: "dev" });
+                assert.fail(`${key} = ${nonsense[spec.type]} was accepted`);
+            } catch (error) {
+                assert.ok(isConfigError(error as Error), String(error));
+                assert.deepStrictEqual(
+                    (error as ConfigError).problems.map((problem) => problem.key),
+                    [key],
+                );
+            }
+        }
     });
 });

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { validate } from "dockerfile-utils";
 import * as fs from "fs";
 import * as path from "path";
-import { mongodbCommand, wiredTigerCacheGb } from "../../components/mongodbConfig";
+import { mongodbCommand, wiredTigerCacheGb } from "../../components/services/mongodbConfig";
 import { configSchema } from "../../config/schema";
 
 const context = path.resolve(__dirname, "..", "..", "images", "mongodb");

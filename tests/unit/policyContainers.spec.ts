@@ -7,7 +7,7 @@ import { resourceViolations, stackViolations } from "../harness/policy/run";
 const containerType = "docker:index/container:Container";
 const pidsLimitType = "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit";
 
-/** The redis container as components/redisService.ts declares it, with overrides. */
+/** The redis container as the program declares it, with overrides. */
 function redis(overrides: Record<string, unknown> = {}): ResourceFixture {
     return {
         type: containerType,
@@ -25,6 +25,9 @@ function redis(overrides: Record<string, unknown> = {}): ResourceFixture {
             securityOpts: ["no-new-privileges:true"],
             privileged: false,
             init: true,
+            capabilities: { drops: ["ALL"], adds: [] },
+            readOnly: true,
+            user: "999:999",
             ...overrides,
         },
     };
@@ -54,12 +57,18 @@ describe("policy container-hardened", () => {
                         { internal: 80, ip: "0.0.0.0" },
                     ],
                     networkMode: "host",
+                    capabilities: { drops: ["NET_RAW"] },
+                    readOnly: false,
+                    user: "0",
                 }),
             ),
             [
                 'container "docker-redis" has no health check; set healthcheck.tests to a CMD or CMD-SHELL command',
                 'container "docker-redis" has no memory limit; set memory (MiB) above 0 so it cannot starve the host',
                 'container "docker-redis" is privileged, which gives it root over the host; drop privileged',
+                'container "docker-redis" keeps Docker\'s default capabilities; set capabilities.drops to ["ALL"] and add back only what it needs',
+                'container "docker-redis" has a writable root file system; set readOnly and give it tmpfs where it writes',
+                'container "docker-redis" runs as 0; set user to the image\'s unprivileged uid:gid',
                 'container "docker-redis" mounts /var/run/docker.sock, which exposes the Docker socket and with it the whole host',
                 'container "docker-redis" mounts /run/, which exposes the Docker socket and with it the whole host',
                 'container "docker-redis" publishes port 6379 on every interface; publish on 127.0.0.1 only',
@@ -67,6 +76,16 @@ describe("policy container-hardened", () => {
                 'container "docker-redis" uses the host\'s network, so it listens on every interface; use a bridge network',
             ],
         );
+    });
+
+    it("takes a missing user, or root by name or number, as running as root", async () => {
+        for (const user of [undefined, "", "root", "0:0"]) {
+            assert.match(
+                (await messages(redis({ user }))).join("\n"),
+                /set user to the image's unprivileged uid:gid/,
+                String(user),
+            );
+        }
     });
 
     it("takes a disabled or empty health check and a zero memory limit for none", async () => {
@@ -82,7 +101,7 @@ describe("policy container-pids-limited", () => {
     const limit = (props: Record<string, unknown>, propertyDependencies = {}): ResourceFixture => ({
         type: pidsLimitType,
         name: "docker-redis-pids",
-        props: { dockerHost: "tcp://dev.eastasia.cloudapp.azure.com:2376", pidsLimit: 128, ...props },
+        props: { host: "dev.eastasia.cloudapp.azure.com", port: 2376, pidsLimit: 128, ...props },
         propertyDependencies,
     });
     const messages = async (fixtures: ResourceFixture[]) =>

@@ -4,7 +4,7 @@ import { vmSshKeysOnly } from "../../policy/policies/vmSshKeysOnly";
 import { secret } from "../harness/policy/sdkInternals";
 import { resourceViolations } from "../harness/policy/run";
 
-/** A VM's osProfile as components/dockerHost.ts declares it, with overrides. */
+/** A VM's osProfile as the program declares it, with overrides. */
 function osProfile(overrides: Record<string, unknown> = {}, linux: Record<string, unknown> = {}) {
     return {
         computerName: "dev-docker",

@@ -4,7 +4,7 @@ import { resourceViolations } from "../harness/policy/run";
 
 const nsgType = "azure-native:network:NetworkSecurityGroup";
 
-/** An inbound TCP allow rule as components/securityRules.ts writes them; an override to undefined drops a key. */
+/** An inbound TCP allow rule as the program writes them; an override to undefined drops a key. */
 function rule(overrides: Record<string, unknown>): Record<string, unknown> {
     const props: Record<string, unknown> = {
         name: "allow-ssh",

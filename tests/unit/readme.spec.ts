@@ -38,8 +38,30 @@ describe("README", () => {
         assert.match(readme, /pulumi config set --stack dev --path 'allowedSourceRanges\[0\]'/);
     });
 
-    it("is what CI runs: .ci/run calls npm test", () => {
+    it("gives the test command CI runs, and that command runs every spec", () => {
         const ci = fs.readFileSync(path.resolve(__dirname, "..", "..", ".ci", "run"), "utf8");
-        assert.match(ci, /^npm test$/m);
+        const documented = /^(npm test)\s/m.exec(readme)?.[1];
+        assert.strictEqual(documented, "npm test");
+        assert.match(ci, new RegExp(`^${documented}$`, "m"), ".ci/run does not run the README's test command");
+        const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8"));
+        const globs = [...String(pkg.scripts.test).matchAll(/"([^"]+)"/g)].map((match) => match[1]!);
+        const specs = listSpecs(path.resolve(__dirname, ".."));
+        const run = specs.filter((spec) => globs.some((glob) => path.matchesGlob(spec, glob)));
+        assert.deepStrictEqual(
+            specs.filter((spec) => !run.includes(spec)),
+            [],
+            "specs npm test never runs",
+        );
     });
 });
+
+/** Every *.spec.ts under tests/, as paths relative to the project (the form package.json's globs take). */
+function listSpecs(directory: string): string[] {
+    return fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+        const full = path.join(directory, entry.name);
+        if (entry.isDirectory()) {
+            return listSpecs(full);
+        }
+        return entry.name.endsWith(".spec.ts") ? [path.relative(path.resolve(__dirname, "..", ".."), full)] : [];
+    });
+}

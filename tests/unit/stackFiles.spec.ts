@@ -48,14 +48,35 @@ describe("Pulumi.yaml", () => {
 });
 
 describe("stack files", () => {
-    it("exist for dev in eastasia and at least one region in Europe and one in the US", () => {
-        const locations = stackFiles.map((file) => readYaml(file).config[`${project}:location`]);
-        assert.ok(stackFiles.includes("Pulumi.dev.yaml"));
-        assert.strictEqual(readYaml("Pulumi.dev.yaml").config[`${project}:location`], "eastasia");
-        assert.ok(
-            locations.some((location) => /europe|france|germany|sweden|uk|norway|poland|italy|spain/.test(location)),
+    it("are the stacks the README's table lists, with the same region, provisioner and VM size", () => {
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("## Stacks: one per region"));
+        const rows = [...section.matchAll(/^\| `([^`]+)` +\| (\S+) +\| `([^`]+)` +\| (\S+) +\|$/gm)].map((match) => ({
+            stack: match[1],
+            location: match[2],
+            provisioner: match[3],
+            vmSize: match[4],
+        }));
+        const files = stackFiles.map((file) => {
+            const config = readYaml(file).config as Record<string, unknown>;
+            const value = (key: string) =>
+                String(
+                    config[`${project}:${key}`] ??
+                        (configSchema as Record<string, { default?: unknown }>)[key]?.default,
+                );
+            return {
+                stack: file.split(".")[1],
+                location: value("location"),
+                provisioner: value("provisioner"),
+                vmSize: value("vmSize"),
+            };
+        });
+        assert.ok(files.length >= 3, "one stack per region: dev and at least two more");
+        assert.deepStrictEqual(
+            rows.sort((a, b) => String(a.stack).localeCompare(String(b.stack))),
+            files.sort((a, b) => String(a.stack).localeCompare(String(b.stack))),
         );
-        assert.ok(locations.some((location) => /us\d?$/.test(location)));
+        assert.strictEqual(new Set(files.map((file) => file.location)).size, files.length, "two stacks share a region");
     });
 
     for (const file of stackFiles) {

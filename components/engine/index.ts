@@ -1,0 +1,21 @@
+/**
+ * The Docker Engine API client the dynamic providers carry into the state. Pulumi serializes these
+ * functions with the providers, so this folder may import Node's built-in modules and its own files,
+ * nothing else (a lint rule and a test hold it to that).
+ */
+export { tarArchive } from "./archive";
+export type { ArchiveFile } from "./archive";
+export { setPidsLimit, writeVolumeFiles } from "./containers";
+export { dockerUrl, engineClientOf } from "./endpoint";
+export type { ClientTls, DialInputs, DockerEndpoint, EngineClient } from "./endpoint";
+export {
+    certificateFingerprint,
+    defaultPoll,
+    dockerNotReadyError,
+    pingDocker,
+    waitForDocker,
+    waitingLine,
+} from "./ping";
+export type { PingResult, PollPolicy } from "./ping";
+export { dockerApiRequest } from "./request";
+export type { DockerApiResponse } from "./request";

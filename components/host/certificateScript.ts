@@ -1,0 +1,81 @@
+import { DaemonTlsFiles } from "./daemonSettings";
+
+import { ServerTlsBundle } from "../pki/bundles";
+
+export interface InstalledFile {
+    readonly path: string;
+    /** Octal mode: certificates world-readable, the key readable by root alone. */
+    readonly mode: "0444" | "0400";
+    readonly content: string;
+}
+
+/** The files the daemon's TLS needs, with the modes CIS Docker Benchmark 3.x asks for. */
+export function serverTlsFiles(paths: DaemonTlsFiles, server: ServerTlsBundle<string>): InstalledFile[] {
+    return [
+        { path: paths.caCert, mode: "0444", content: server.caCertPem },
+        { path: paths.serverCert, mode: "0444", content: server.certPem },
+        { path: paths.serverKey, mode: "0400", content: server.keyPem },
+    ];
+}
+
+/** A comment line that identifies the certificate script, so it removes only itself. */
+export const certificateScriptMarker = "azure-docker-host certificate script";
+
+/**
+ * The script the CustomScript extension runs (as root) under the cloud-init provisioner. It holds
+ * the server key, so it only ever travels in protectedSettings, and it deletes its own file when it
+ * ends: the handler would otherwise keep that copy of the key on disk. It waits for cloud-init to finish
+ * installing Docker and mounting the data disk, installs the files atomically with their modes, and
+ * restarts Docker (live-restore keeps containers running), failing with the daemon's journal when
+ * the daemon does not come back. It is safe to run again: renewal re-runs it with new files.
+ */
+export function certificateInstallScript(files: readonly InstalledFile[]): string {
+    const directories = [...new Set(files.map((file) => file.path.replace(/\/[^/]+$/, "")))];
+    const installs = files.map((file, index) => {
+        const staged = `"$staging/file${index}"`;
+        const encoded = Buffer.from(file.content, "utf8")
+            .toString("base64")
+            .replace(/(.{76})/g, "$1\n");
+        return [
+            `base64 -d > ${staged} <<'ENCODED'`,
+            encoded.trimEnd(),
+            "ENCODED",
+            `install -o root -g root -m ${file.mode} ${staged} '${file.path}'`,
+        ].join("\n");
+    });
+    return [
+        "#!/bin/sh",
+        `# ${certificateScriptMarker}: installs the Docker daemon's TLS certificate and key, then restarts Docker.`,
+        "set -eu",
+        "",
+        "# The CustomScript handler keeps this file, server key included, under",
+        "# /var/lib/waagent/custom-script/download/<n>/ until its next run. Remove it on the way out,",
+        "# whatever happens; the marker check keeps a differently invoked copy from deleting anything else.",
+        "staging=''",
+        "cleanup() {",
+        '  if [ -n "$staging" ]; then rm -rf "$staging"; fi',
+        `  if [ -f "$0" ] && grep -q '${certificateScriptMarker}' "$0" 2>/dev/null; then rm -f -- "$0"; fi`,
+        "}",
+        "trap cleanup EXIT",
+        "",
+        "# cloud-init installs Docker and mounts the data disk; wait for it. It exits non-zero when a",
+        "# module failed: go on, and let the daemon's own start below report what matters.",
+        'cloud-init status --wait >/dev/null || echo "cloud-init reported errors; continuing" >&2',
+        "",
+        "umask 077",
+        "staging=$(mktemp -d)",
+        ...directories.map((directory) => `install -d -o root -g root -m 0755 '${directory}'`),
+        "",
+        ...installs,
+        "",
+        "systemctl daemon-reload",
+        "systemctl enable docker.service",
+        "systemctl restart docker.service",
+        "if ! systemctl is-active --quiet docker.service; then",
+        '  echo "docker.service did not start:" >&2',
+        "  journalctl -u docker.service -n 50 --no-pager >&2 || true",
+        "  exit 1",
+        "fi",
+        "",
+    ].join("\n");
+}

@@ -1,0 +1,196 @@
+import * as compute from "@pulumi/azure-native/compute";
+import * as network from "@pulumi/azure-native/network";
+import * as pulumi from "@pulumi/pulumi";
+import { DockerEndpoint } from "../engine/endpoint";
+import { ClientTlsBundle, ServerTlsBundle } from "../pki/bundles";
+import { DockerProvisioning } from "./provisioning";
+import { Provisioner, provisionerTable } from "./provisioners";
+import { DockerReadinessGate } from "./readinessGate";
+import { hostSshKey } from "./sshKey";
+import { cloudConfig, renderUserData } from "./userData";
+
+export interface DockerHostArgs {
+    /** Decides which resources exist, so it is a plain value: the preflight has settled `auto`. */
+    readonly provisioner: Provisioner;
+    readonly vmSize: pulumi.Input<string>;
+    /** NVMe for NVMe-only sizes (from the preflight); Azure's default otherwise. */
+    readonly diskControllerType?: pulumi.Input<"NVMe">;
+    /** The VM's Linux host name. */
+    readonly computerName: pulumi.Input<string>;
+    readonly adminUsername: pulumi.Input<string>;
+    /** The operator's ssh-rsa key; without one an RSA 4096 pair is generated and its private key exported. */
+    readonly sshPublicKey?: pulumi.Input<string>;
+    /** Where a generated SSH key lived before it moved into the host (the Pki component's URN), for existing stacks. */
+    readonly sshKeyFormerParent?: pulumi.Input<string>;
+    readonly dockerPort: pulumi.Input<number>;
+    readonly dataDiskSizeGb: pulumi.Input<number>;
+    readonly readinessTimeoutSeconds: pulumi.Input<number>;
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: pulumi.Input<string>;
+    readonly subnetId: pulumi.Input<string>;
+    readonly publicIpId: pulumi.Input<string>;
+    /** The name the server certificate carries: the readiness gate dials it. */
+    readonly fqdn: pulumi.Input<string>;
+    /** Delivered to the VM. */
+    readonly server: ServerTlsBundle;
+    /** What the readiness gate proves itself with. */
+    readonly client: ClientTlsBundle;
+}
+
+/**
+ * The Ubuntu VM that runs Docker: its NIC, a data disk that outlives it, the VM itself with its
+ * SSH key, the provisioning that installs Docker with our server certificate, and a gate that waits
+ * until the daemon answers over mutual TLS.
+ */
+export class DockerHost extends pulumi.ComponentResource {
+    readonly vmName: pulumi.Output<string>;
+    readonly dataDiskId: pulumi.Output<string>;
+    /** From the readiness gate: known only once the daemon answers. */
+    readonly endpoint: pulumi.Output<DockerEndpoint>;
+    readonly sshPublicKey: pulumi.Output<string>;
+    /** Only when the key pair was generated here; a secret. */
+    readonly sshPrivateKey: pulumi.Output<string> | undefined;
+
+    constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("azure-docker-host:index:DockerHost", name, {}, opts);
+        const spec = provisionerTable[args.provisioner];
+        const placement = { resourceGroupName: args.resourceGroupName, location: args.location };
+
+        const sshKey = hostSshKey(name, args.sshPublicKey, this, args.sshKeyFormerParent);
+        this.sshPublicKey = sshKey.publicKey;
+        this.sshPrivateKey = sshKey.privateKey;
+
+        const nic = new network.NetworkInterface(
+            `${name}-nic`,
+            {
+                ...placement,
+                ipConfigurations: [
+                    {
+                        name: "primary",
+                        primary: true,
+                        subnet: { id: args.subnetId },
+                        publicIPAddress: { id: args.publicIpId },
+                        privateIPAllocationMethod: "Dynamic",
+                    },
+                ],
+            },
+            { parent: this },
+        );
+
+        // Docker's data lives here, not on the OS disk: replacing the VM detaches and keeps it, and
+        // `pulumi destroy` stops at it until an operator unprotects it on purpose.
+        const dataDisk = new compute.Disk(
+            `${name}-data`,
+            {
+                ...placement,
+                sku: { name: "StandardSSD_LRS" },
+                diskSizeGB: args.dataDiskSizeGb,
+                creationData: { createOption: "Empty" },
+            },
+            { parent: this, protect: true },
+        );
+        this.dataDiskId = dataDisk.id;
+
+        const vm = new compute.VirtualMachine(
+            `${name}-vm`,
+            {
+                ...placement,
+                hardwareProfile: { vmSize: args.vmSize },
+                storageProfile: {
+                    ...(args.diskControllerType ? { diskControllerType: args.diskControllerType } : {}),
+                    imageReference: spec.image,
+                    osDisk: {
+                        createOption: "FromImage",
+                        caching: "ReadWrite",
+                        managedDisk: { storageAccountType: "StandardSSD_LRS" },
+                        deleteOption: "Delete",
+                    },
+                    dataDisks: [
+                        {
+                            lun: 0,
+                            createOption: "Attach",
+                            // Docker's data is mostly written (layers, volumes, redis's AOF, mongodb's
+                            // journal). A read cache only adds latency to those writes, and a write-back
+                            // cache would acknowledge an fsync before the disk has the data, breaking
+                            // the crash consistency the services' recovery relies on.
+                            caching: "None",
+                            managedDisk: { id: dataDisk.id },
+                            deleteOption: "Detach",
+                        },
+                    ],
+                },
+                osProfile: {
+                    computerName: args.computerName,
+                    adminUsername: args.adminUsername,
+                    customData: pulumi
+                        .output(args.dockerPort)
+                        .apply((port) => Buffer.from(renderUserData(cloudConfig(spec.boot(port)))).toString("base64")),
+                    linuxConfiguration: {
+                        disablePasswordAuthentication: true,
+                        provisionVMAgent: true,
+                        ssh: {
+                            publicKeys: [
+                                {
+                                    path: pulumi.interpolate`/home/${args.adminUsername}/.ssh/authorized_keys`,
+                                    keyData: sshKey.publicKey,
+                                },
+                            ],
+                        },
+                        patchSettings: {
+                            patchMode: "AutomaticByPlatform",
+                            assessmentMode: "AutomaticByPlatform",
+                            automaticByPlatformSettings: { rebootSetting: "IfRequired" },
+                        },
+                    },
+                },
+                networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
+                diagnosticsProfile: { bootDiagnostics: { enabled: true } },
+                securityProfile: {
+                    securityType: "TrustedLaunch",
+                    uefiSettings: { secureBootEnabled: true, vTpmEnabled: true },
+                },
+            },
+            {
+                parent: this,
+                // Azure refuses to change these on an existing VM; a change must build a new VM. The
+                // old one goes first, because the data disk and the NIC attach to one VM at a time.
+                replaceOnChanges: [
+                    "osProfile.customData",
+                    "osProfile.adminUsername",
+                    "osProfile.linuxConfiguration.ssh",
+                    "storageProfile.imageReference",
+                ],
+                deleteBeforeReplace: true,
+            },
+        );
+        this.vmName = vm.name;
+
+        const provisioning = new DockerProvisioning(
+            `${name}-provisioning`,
+            {
+                provisioner: args.provisioner,
+                dockerPort: args.dockerPort,
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                vmName: vm.name,
+                server: args.server,
+            },
+            { parent: this },
+        );
+
+        const gate = new DockerReadinessGate(
+            `${name}-ready`,
+            {
+                endpoint: pulumi.all([args.fqdn, args.dockerPort]).apply(([host, port]) => ({ host, port })),
+                client: args.client,
+                serverCertPem: args.server.certPem,
+                timeoutSeconds: args.readinessTimeoutSeconds,
+                revision: provisioning.revision,
+            },
+            { parent: this, dependsOn: [provisioning] },
+        );
+        this.endpoint = pulumi.all([gate.host, gate.port]).apply(([host, port]) => ({ host, port }));
+
+        this.registerOutputs({ vmName: this.vmName, dataDiskId: this.dataDiskId, endpoint: this.endpoint });
+    }
+}

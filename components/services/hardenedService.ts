@@ -1,0 +1,182 @@
+import * as docker from "@pulumi/docker";
+import type * as dockerInputs from "@pulumi/docker/types/input";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { DockerEndpoint } from "../engine/endpoint";
+import { ClientTlsBundle } from "../pki/bundles";
+import { ContainerPidsLimit } from "./containerPidsLimit";
+import { VolumeFile } from "./volumeFile";
+
+import { PublishMode } from "./publishMode";
+
+export type { PublishMode } from "./publishMode";
+
+/** Where a service's resources go: the remote daemon's provider, its private network, its Engine API. */
+export interface ServiceTarget {
+    readonly provider: docker.Provider;
+    readonly networkName: pulumi.Input<string>;
+    /** For what the docker provider cannot declare (pids limits): the Engine API over mutual TLS. */
+    readonly endpoint: pulumi.Input<DockerEndpoint>;
+    readonly client: ClientTlsBundle;
+}
+
+/** A named volume on the data disk. */
+export interface ServiceVolume {
+    /** Ends the volume resource's logical name (`<service>-<suffix>`). */
+    readonly resourceSuffix: string;
+    /** The volume's name on the daemon. */
+    readonly volumeName: string;
+    readonly containerPath: string;
+    /** Data outlives the stack. */
+    readonly retain: boolean;
+}
+
+/** What differs between services; everything else is the hardened block's. */
+export interface HardenedServiceSpec {
+    /** The container's name on the daemon and its alias on the network. */
+    readonly containerName: string;
+    readonly image: pulumi.Input<string>;
+    readonly command: pulumi.Input<string>[];
+    readonly envs?: pulumi.Input<string>[];
+    /** The image's own non-root user, `uid:gid`, from the first process on. */
+    readonly user: string;
+    readonly port: number;
+    readonly publish: PublishMode;
+    readonly memoryMb: number;
+    readonly pidsLimit: number;
+    readonly healthcheck: pulumi.Input<dockerInputs.ContainerHealthcheck>;
+    readonly waitTimeoutSeconds: number;
+    /** The generated password's resource suffix (`<service>-<suffix>`). */
+    readonly passwordSuffix: string;
+    /**
+     * The file that carries the password: written 0400 for `user` into a volume of its own, which
+     * the container mounts read-only at `directory`.
+     */
+    readonly secretFile: {
+        readonly volumeName: string;
+        readonly directory: string;
+        readonly fileName: string;
+        content(password: string): string;
+    };
+    readonly volumes: readonly ServiceVolume[];
+    /** Where the service writes outside its volumes, as tmpfs mounts: the root file system is read-only. */
+    readonly tmpfs?: Readonly<Record<string, string>>;
+    /** Linux capabilities the service needs back after all are dropped; none so far. */
+    readonly capabilities?: readonly string[];
+}
+
+export interface HardenedService {
+    readonly container: docker.Container;
+    /** A secret. */
+    readonly password: pulumi.Output<string>;
+    /** `host:port` for a client on the VM (loopback-published) or on the service network. */
+    readonly address: string;
+}
+
+/**
+ * One service on the remote daemon, hardened as CIS Docker Benchmark section 5 asks: a generated
+ * password that travels only in a file readable by the service's user alone, on a volume the
+ * container mounts read-only (never on a command line or in the environment), volumes on the data
+ * disk, every Linux capability dropped with only the
+ * service's own added back (5.3), the image's non-root user from the first process (no root
+ * entrypoint stepping down later), a read-only root file system with tmpfs where it writes outside
+ * its volumes (5.12), a memory cap with no extra swap, no privilege escalation, an init that reaps
+ * zombies, a restart policy, a pids limit (5.28, through the Engine API), and a port on the VM's
+ * loopback at most. Containers are never privileged and never see the Docker socket.
+ */
+export function hardenedService(
+    parent: pulumi.Resource,
+    name: string,
+    spec: HardenedServiceSpec,
+    target: ServiceTarget,
+): HardenedService {
+    const onDaemon = { parent, provider: target.provider };
+    const password = new random.RandomPassword(
+        `${name}-${spec.passwordSuffix}`,
+        { length: 32, special: false },
+        { parent },
+    );
+    const volumes = spec.volumes.map((volume) => ({
+        volume,
+        resource: new docker.Volume(
+            `${name}-${volume.resourceSuffix}`,
+            { name: volume.volumeName },
+            // Removing the stack leaves data on the (protected) data disk; deleting it is a separate act.
+            { ...onDaemon, retainOnDelete: volume.retain },
+        ),
+    }));
+    // The secret's own volume goes with the stack: the file is written anew with every container.
+    const secretVolume = new docker.Volume(
+        `${name}-secrets`,
+        { name: spec.secretFile.volumeName },
+        { ...onDaemon, retainOnDelete: false },
+    );
+    const [uid, gid] = spec.user.split(":").map(Number) as [number, number];
+    const secret = new VolumeFile(
+        `${name}-secret-file`,
+        {
+            endpoint: target.endpoint,
+            client: target.client,
+            volume: secretVolume.name,
+            image: spec.image,
+            fileName: spec.secretFile.fileName,
+            content: password.result.apply((value) => spec.secretFile.content(value)),
+            uid,
+            gid,
+            mode: 0o400,
+        },
+        { parent },
+    );
+
+    const container = new docker.Container(
+        name,
+        {
+            name: spec.containerName,
+            image: spec.image,
+            command: spec.command,
+            envs: spec.envs,
+            user: spec.user,
+            // A new secret file means a new container: the service reads it when it starts.
+            labels: [{ label: "azure-docker-host.secret-revision", value: secret.revision }],
+            volumes: [
+                ...volumes.map(({ volume, resource }) => ({
+                    volumeName: resource.name,
+                    containerPath: volume.containerPath,
+                })),
+                { volumeName: secretVolume.name, containerPath: spec.secretFile.directory, readOnly: true },
+            ],
+            networksAdvanced: [{ name: target.networkName, aliases: [spec.containerName] }],
+            ports:
+                spec.publish === "localhost"
+                    ? [{ internal: spec.port, external: spec.port, ip: "127.0.0.1", protocol: "tcp" }]
+                    : [],
+            healthcheck: spec.healthcheck,
+            wait: true,
+            waitTimeout: spec.waitTimeoutSeconds,
+            restart: "unless-stopped",
+            memory: spec.memoryMb,
+            memorySwap: spec.memoryMb,
+            capabilities: { drops: ["ALL"], adds: [...(spec.capabilities ?? [])] },
+            readOnly: true,
+            tmpfs: spec.tmpfs ? { ...spec.tmpfs } : undefined,
+            securityOpts: ["no-new-privileges:true"],
+            privileged: false,
+            init: true,
+            destroyGraceSeconds: 30,
+        },
+        // The fixed container name can exist once per daemon: the old one goes first.
+        { ...onDaemon, deleteBeforeReplace: true },
+    );
+
+    new ContainerPidsLimit(
+        `${name}-pids`,
+        { endpoint: target.endpoint, client: target.client, containerId: container.id, pidsLimit: spec.pidsLimit },
+        { parent },
+    );
+
+    return {
+        container,
+        password: password.result,
+        address: spec.publish === "localhost" ? `127.0.0.1:${spec.port}` : `${spec.containerName}:${spec.port}`,
+    };
+}

@@ -1,0 +1,8 @@
+export type { HardenedServiceSpec, ServiceTarget } from "./hardenedService";
+export { publishModes } from "./publishMode";
+export type { PublishMode } from "./publishMode";
+export { MongodbService, mongodbPort } from "./mongodb";
+export { RedisService, redisPort } from "./redis";
+export { Services } from "./services";
+export type { ServiceArgs, ServiceDefinition } from "./hardenedComponent";
+export type { ServicesArgs } from "./services";

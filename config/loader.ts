@@ -1,0 +1,37 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./errors";
+import { readCertificates } from "./readers/certificates";
+import { readHost } from "./readers/host";
+import { readNetwork } from "./readers/network";
+import { readServices } from "./readers/services";
+import { ConfigReader, RawConfig } from "./reader";
+import { StackConfig, StackIdentity } from "./settings";
+
+/**
+ * Reads and validates the whole stack config. Throws a ConfigError that lists every bad key before
+ * the program declares a single resource.
+ */
+export function loadStackConfig(
+    raw: RawConfig = pulumiRawConfig(),
+    identity: StackIdentity = { project: pulumi.getProject(), stack: pulumi.getStack() },
+): StackConfig {
+    const reader = new ConfigReader(raw);
+    const config: StackConfig = {
+        ...identity,
+        preflight: reader.boolean("preflight"),
+        network: readNetwork(reader, identity.stack),
+        host: readHost(reader),
+        certificates: readCertificates(reader),
+        services: readServices(reader),
+    };
+    if (reader.problems.length > 0) {
+        throw new ConfigError(identity.project, reader.problems);
+    }
+    return config;
+}
+
+/** Raw values from the running Pulumi stack, in this project's namespace. */
+export function pulumiRawConfig(): RawConfig {
+    const config = new pulumi.Config();
+    return (key) => config.get(key);
+}

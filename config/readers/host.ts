@@ -1,0 +1,73 @@
+import { adminUsernameRules, isValidAdminUsername } from "../names";
+import { ConfigReader } from "../reader";
+import { HostSettings, provisionerSettings } from "../settings";
+import { minimumRsaBits, parseSshRsaPublicKey } from "../sshPublicKey";
+
+/** The VM's keys: size, admin user and key, provisioner, Docker port, disk, readiness wait. */
+export function readHost(reader: ConfigReader): HostSettings {
+    return {
+        vmSize: readVmSize(reader),
+        adminUsername: readAdminUsername(reader),
+        sshPublicKey: readSshPublicKey(reader),
+        provisioner: reader.oneOf("provisioner", provisionerSettings),
+        dockerPort: readDockerPort(reader),
+        dataDiskSizeGb: reader.integer("dataDiskSizeGb", 4, 32767),
+        readinessTimeoutSeconds: reader.integer("readinessTimeoutSeconds", 30, 7200),
+    };
+}
+
+function readVmSize(reader: ConfigReader): string {
+    const size = reader.string("vmSize") ?? "";
+    if (!/^(Standard|Basic)_[A-Za-z0-9_]+$/.test(size)) {
+        reader.report("vmSize", size, "an Azure VM size such as Standard_B2s or Standard_D2s_v5");
+    }
+    return size;
+}
+
+function readAdminUsername(reader: ConfigReader): string {
+    const name = reader.string("adminUsername") ?? "";
+    if (!isValidAdminUsername(name)) {
+        reader.report("adminUsername", name, adminUsernameRules);
+    }
+    return name;
+}
+
+function readSshPublicKey(reader: ConfigReader): string | undefined {
+    const text = (reader.string("sshPublicKey") ?? "").trim();
+    if (text === "") {
+        return undefined;
+    }
+    const shown = text.length > 40 ? `${text.slice(0, 37)}...` : text;
+    const parsed = parseSshRsaPublicKey(text);
+    if ("error" in parsed) {
+        reader.report("sshPublicKey", shown, `an OpenSSH ssh-rsa public key line (${parsed.error})`);
+        return undefined;
+    }
+    if (parsed.bits < minimumRsaBits) {
+        reader.report(
+            "sshPublicKey",
+            shown,
+            `an ssh-rsa key of at least ${minimumRsaBits} bits (this one has ${parsed.bits}); Azure refuses smaller keys`,
+        );
+        return undefined;
+    }
+    return parsed.keyData;
+}
+
+/** Ports that must not carry the Docker API: SSH, Docker's plain-HTTP convention, and the services' own. */
+const portsNotForDocker = new Map([
+    [22, "SSH"],
+    [2375, "Docker's unencrypted port"],
+    [6379, "redis"],
+    [27017, "mongodb"],
+]);
+
+function readDockerPort(reader: ConfigReader): number {
+    const port = reader.integer("dockerPort", 1024, 65535);
+    const taken = portsNotForDocker.get(port);
+    if (taken !== undefined) {
+        reader.report("dockerPort", String(port), `a port from 1024 to 65535 other than ${port} (${taken})`);
+        return 2376;
+    }
+    return port;
+}

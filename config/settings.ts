@@ -1,0 +1,81 @@
+import { Provisioner, provisioners } from "../components/host/provisioners";
+import { PublishMode } from "../components/services/publishMode";
+import { PinnedImage } from "./imageReference";
+
+/** How Docker gets onto the VM: the keys of the provisioner table (components/host/provisioners). */
+export { provisioners } from "../components/host/provisioners";
+export type { Provisioner } from "../components/host/provisioners";
+/** What a stack may ask for: a provisioner, or `auto`, which the preflight resolves (sticky once the host exists). */
+export const provisionerSettings: readonly ProvisionerSetting[] = ["auto", ...provisioners];
+export type ProvisionerSetting = "auto" | Provisioner;
+
+export interface NetworkSettings {
+    /** Programmatic Azure region name, e.g. `eastasia`. */
+    readonly location: string;
+    readonly vnetAddressSpace: string;
+    readonly subnetAddressPrefix: string;
+    /** Normalised CIDRs, sorted, without duplicates. Never empty and never the whole internet. */
+    readonly allowedSourceRanges: readonly string[];
+    /** Undefined: derive one from the stack name. */
+    readonly dnsLabel: string | undefined;
+}
+
+export interface HostSettings {
+    readonly vmSize: string;
+    readonly adminUsername: string;
+    /** Undefined: generate an RSA 4096 key pair. */
+    readonly sshPublicKey: string | undefined;
+    readonly provisioner: ProvisionerSetting;
+    readonly dockerPort: number;
+    readonly dataDiskSizeGb: number;
+    readonly readinessTimeoutSeconds: number;
+}
+
+/**
+ * Bumping a generation replaces that key and its certificate: the config switch behind forced
+ * renewal, as docker-machine's regenerate-certs was. Early renewal needs no switch.
+ */
+export interface CertificateGenerations {
+    readonly ca: number;
+    readonly server: number;
+    readonly client: number;
+}
+
+export interface CertificateSettings {
+    readonly caValidityHours: number;
+    readonly validityHours: number;
+    readonly earlyRenewalHours: number;
+    readonly generations: CertificateGenerations;
+}
+
+export { publishModes } from "../components/services/publishMode";
+export type { PublishMode } from "../components/services/publishMode";
+
+export interface ServiceSettings {
+    readonly enabled: boolean;
+    /** A pinned image: redis's image, or the base mongodb's image is built from. */
+    readonly image: PinnedImage;
+    readonly memoryMb: number;
+    readonly publish: PublishMode;
+}
+
+export interface ServicesSettings {
+    readonly redis: ServiceSettings;
+    readonly mongodb: ServiceSettings;
+}
+
+export interface StackConfig {
+    readonly project: string;
+    readonly stack: string;
+    /** Whether Azure's catalogue is checked before anything is declared. */
+    readonly preflight: boolean;
+    readonly network: NetworkSettings;
+    readonly host: HostSettings;
+    readonly certificates: CertificateSettings;
+    readonly services: ServicesSettings;
+}
+
+export interface StackIdentity {
+    readonly project: string;
+    readonly stack: string;
+}
