@@ -24,5 +24,7 @@ export = async () => {
         mongodbConnectionString: outputs.mongodbConnectionString,
         servicesTunnelCommand: outputs.servicesTunnelCommand,
         provisioner: outputs.provisioner,
+        swarmWorkers: outputs.swarmWorkers,
+        swarmManagerAddress: outputs.swarmManagerAddress,
     };
 };

@@ -5,6 +5,7 @@ import { hostnameFor, Network } from "./components/network";
 import { Pki } from "./components/pki";
 import { Deployment } from "./components/preflight";
 import { ServiceArgs, Services } from "./components/services";
+import { Swarm } from "./components/swarm";
 import { ServiceSettings, StackConfig } from "./config";
 
 /** The stack's outputs: how operators and tools reach the host. Secrets stay secret. */
@@ -27,6 +28,10 @@ export interface StackOutputs {
     readonly servicesTunnelCommand: pulumi.Output<string> | undefined;
     /** The provisioner the host runs: what `auto` resolved to, kept by later runs. */
     readonly provisioner: string;
+    /** Workers in the swarm; 0 when there is none. */
+    readonly swarmWorkers: number;
+    /** `ip:2377` on the virtual network, where workers join; only with a swarm. */
+    readonly swarmManagerAddress: pulumi.Output<string> | undefined;
 }
 
 /**
@@ -37,6 +42,7 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
     // Every component and resource name starts with this: existing stacks' URNs depend on it.
     const name = "docker";
     const { network: net, host: settings, certificates } = config;
+    const swarm = config.swarm.workers > 0;
 
     const network = new Network(name, {
         location: net.location,
@@ -46,6 +52,7 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
         dockerPort: settings.dockerPort,
         dnsLabel: net.dnsLabel,
         labelStem: config.stack,
+        swarm,
     });
 
     const pki = new Pki(name, {
@@ -67,6 +74,7 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
         // A generated key was the Pki's before it moved into the host.
         sshKeyFormerParent: pki.urn,
         dockerPort: settings.dockerPort,
+        swarm,
         dataDiskSizeGb: settings.dataDiskSizeGb,
         readinessTimeoutSeconds: settings.readinessTimeoutSeconds,
         resourceGroupName: network.resourceGroupName,
@@ -78,11 +86,30 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
         client: pki.client,
     });
 
+    const cluster = swarm
+        ? new Swarm(name, {
+              workers: config.swarm.workers,
+              workerVmSize: config.swarm.workerVmSize,
+              endpoint: host.endpoint,
+              client: pki.client,
+              managerPrivateIp: host.privateIpAddress,
+              hostRevision: host.revision,
+              vnetAddressSpace: net.vnetAddressSpace,
+              resourceGroupName: network.resourceGroupName,
+              location: network.location,
+              subnetId: network.subnetId,
+              computerNamePrefix: `${hostnameFor(config.stack).slice(0, 12).replace(/-+$/, "")}-w`,
+              adminUsername: settings.adminUsername,
+              sshPublicKey: host.sshPublicKey,
+          })
+        : undefined;
+
     const services = new Services(name, {
         endpoint: host.endpoint,
         client: pki.client,
         redis: serviceArgs(config.services.redis),
         mongodb: serviceArgs(config.services.mongodb),
+        swarm: cluster?.manager,
     });
 
     const sshTarget = pulumi.interpolate`${settings.adminUsername}@${network.fqdn}`;
@@ -103,6 +130,8 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
         servicesTunnelCommand:
             forwards.length === 0 ? undefined : pulumi.interpolate`ssh -N ${forwards.join(" ")} ${sshTarget}`,
         provisioner: deployment.provisioner,
+        swarmWorkers: config.swarm.workers,
+        swarmManagerAddress: cluster?.managerAddress,
     };
 }
 

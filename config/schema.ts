@@ -116,6 +116,17 @@ export const configSchema = {
         description: "How long `pulumi up` waits for the Docker daemon to answer over mutual TLS before failing.",
         default: 900,
     },
+    swarmWorkers: {
+        type: "integer",
+        description:
+            "Worker VMs in a Docker Swarm-mode cluster whose manager is the host, in one VM Scale Set; 0 (the default) is the single host and nothing more.",
+        default: 0,
+    },
+    swarmWorkerVmSize: {
+        type: "string",
+        description: "Azure VM size of each swarm worker.",
+        default: "Standard_B2s",
+    },
     redisEnabled: {
         type: "boolean",
         description: "Whether the redis container runs.",

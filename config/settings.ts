@@ -64,6 +64,13 @@ export interface ServicesSettings {
     readonly mongodb: ServiceSettings;
 }
 
+/** A swarm grows out of the host when it has workers; the host is its one manager. */
+export interface SwarmSettings {
+    /** 0: no swarm at all. */
+    readonly workers: number;
+    readonly workerVmSize: string;
+}
+
 export interface StackConfig {
     readonly project: string;
     readonly stack: string;
@@ -73,6 +80,7 @@ export interface StackConfig {
     readonly host: HostSettings;
     readonly certificates: CertificateSettings;
     readonly services: ServicesSettings;
+    readonly swarm: SwarmSettings;
 }
 
 export interface StackIdentity {

@@ -1,17 +1,27 @@
+/** What the daemon's settings depend on, beyond what every daemon gets. */
+export interface DaemonRole {
+    /** A swarm node: dockerd refuses swarm mode with live-restore on. */
+    readonly swarm: boolean;
+}
+
 /**
- * The Docker daemon's hardening, in one place for both provisioners (CIS Docker Benchmark 2.x):
- * containers keep running across daemon restarts and upgrades, logs are rotated, processes cannot
- * gain privileges through setuid binaries, published ports use iptables rather than a userland proxy,
- * and containers on the default bridge cannot talk to each other.
+ * The Docker daemon's hardening, in one place for the host (both provisioners) and the swarm's
+ * workers (CIS Docker Benchmark 2.x): logs are rotated, processes cannot gain privileges through
+ * setuid binaries, published ports use iptables rather than a userland proxy, and containers on the
+ * default bridge cannot talk to each other. Containers keep running across a daemon restart
+ * (live-restore) except in a swarm, which refuses it ("--live-restore daemon configuration is
+ * incompatible with swarm mode"); there the restart policy brings them back.
  */
-export const hardenedDaemonSettings = {
-    "live-restore": true,
-    "log-driver": "json-file",
-    "log-opts": { "max-size": "10m", "max-file": "3" },
-    "no-new-privileges": true,
-    "userland-proxy": false,
-    icc: false,
-} as const;
+export function daemonHardening(role: DaemonRole) {
+    return {
+        "live-restore": !role.swarm,
+        "log-driver": "json-file",
+        "log-opts": { "max-size": "10m", "max-file": "3" },
+        "no-new-privileges": true,
+        "userland-proxy": false,
+        icc: false,
+    } as const;
+}
 
 /**
  * Docker's classic image store, whose images and layers live in the data root. Docker Engine 29
@@ -30,10 +40,10 @@ export interface DaemonTlsFiles {
 }
 
 /** The same settings as daemon flags, for the Docker VM extension's `docker.options`. */
-export function hardenedDaemonFlags(): string[] {
-    const settings = hardenedDaemonSettings;
+export function daemonHardeningFlags(role: DaemonRole): string[] {
+    const settings = daemonHardening(role);
     return [
-        "--live-restore",
+        ...(settings["live-restore"] ? ["--live-restore"] : []),
         `--log-driver=${settings["log-driver"]}`,
         ...Object.entries(settings["log-opts"]).map(([name, value]) => `--log-opt=${name}=${value}`),
         "--no-new-privileges",
@@ -42,8 +52,8 @@ export function hardenedDaemonFlags(): string[] {
     ];
 }
 
-/** daemon.json for the cloud-init provisioner: TCP with mutual TLS plus the local socket. */
-export function daemonJson(port: number, tlsFiles: DaemonTlsFiles): Record<string, unknown> {
+/** daemon.json for the host under cloud-init: TCP with mutual TLS plus the local socket. */
+export function hostDaemonJson(port: number, tlsFiles: DaemonTlsFiles, role: DaemonRole): Record<string, unknown> {
     return {
         hosts: ["unix:///var/run/docker.sock", `tcp://0.0.0.0:${port}`],
         tls: true,
@@ -51,7 +61,12 @@ export function daemonJson(port: number, tlsFiles: DaemonTlsFiles): Record<strin
         tlscacert: tlsFiles.caCert,
         tlscert: tlsFiles.serverCert,
         tlskey: tlsFiles.serverKey,
-        ...hardenedDaemonSettings,
+        ...daemonHardening(role),
         ...imageStoreSettings,
     };
+}
+
+/** daemon.json for a swarm worker: the local socket only (no TCP port at all), the same hardening. */
+export function workerDaemonJson(): Record<string, unknown> {
+    return { ...daemonHardening({ swarm: true }), ...imageStoreSettings };
 }

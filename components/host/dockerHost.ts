@@ -23,6 +23,8 @@ export interface DockerHostArgs {
     /** Where a generated SSH key lived before it moved into the host (the Pki component's URN), for existing stacks. */
     readonly sshKeyFormerParent?: pulumi.Input<string>;
     readonly dockerPort: pulumi.Input<number>;
+    /** A swarm manager's daemon; off by default. */
+    readonly swarm?: pulumi.Input<boolean>;
     readonly dataDiskSizeGb: pulumi.Input<number>;
     readonly readinessTimeoutSeconds: pulumi.Input<number>;
     readonly resourceGroupName: pulumi.Input<string>;
@@ -50,6 +52,10 @@ export class DockerHost extends pulumi.ComponentResource {
     readonly sshPublicKey: pulumi.Output<string>;
     /** Only when the key pair was generated here; a secret. */
     readonly sshPrivateKey: pulumi.Output<string> | undefined;
+    /** The VM's address on the virtual network (a swarm's workers dial it). */
+    readonly privateIpAddress: pulumi.Output<string>;
+    /** Changes whenever the daemon may have changed under us (new VM, certificates, settings). */
+    readonly revision: pulumi.Output<string>;
 
     constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super("azure-docker-host:index:DockerHost", name, {}, opts);
@@ -76,6 +82,14 @@ export class DockerHost extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+
+        this.privateIpAddress = nic.ipConfigurations.apply((configurations) => {
+            const address = configurations?.[0]?.privateIPAddress;
+            if (!address) {
+                throw new Error(`Azure returned no private IP address for the NIC of ${name}`);
+            }
+            return address;
+        });
 
         // Docker's data lives here, not on the OS disk: replacing the VM detaches and keeps it, and
         // `pulumi destroy` stops at it until an operator unprotects it on purpose.
@@ -122,9 +136,8 @@ export class DockerHost extends pulumi.ComponentResource {
                 osProfile: {
                     computerName: args.computerName,
                     adminUsername: args.adminUsername,
-                    customData: pulumi
-                        .output(args.dockerPort)
-                        .apply((port) => Buffer.from(renderUserData(cloudConfig(spec.boot(port)))).toString("base64")),
+                    // Fixed for the VM's life: what can change travels with the extension instead.
+                    customData: Buffer.from(renderUserData(cloudConfig(spec.boot()))).toString("base64"),
                     linuxConfiguration: {
                         disablePasswordAuthentication: true,
                         provisionVMAgent: true,
@@ -170,6 +183,7 @@ export class DockerHost extends pulumi.ComponentResource {
             {
                 provisioner: args.provisioner,
                 dockerPort: args.dockerPort,
+                swarm: args.swarm ?? false,
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
                 vmName: vm.name,
@@ -190,6 +204,7 @@ export class DockerHost extends pulumi.ComponentResource {
             { parent: this, dependsOn: [provisioning] },
         );
         this.endpoint = pulumi.all([gate.host, gate.port]).apply(([host, port]) => ({ host, port }));
+        this.revision = provisioning.revision;
 
         this.registerOutputs({ vmName: this.vmName, dataDiskId: this.dataDiskId, endpoint: this.endpoint });
     }

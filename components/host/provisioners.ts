@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { ServerTlsBundle } from "../pki/bundles";
-import { certificateInstallScript, serverTlsFiles } from "./certificateScript";
-import { daemonJson, DaemonTlsFiles, hardenedDaemonFlags, imageStoreSettings } from "./daemonSettings";
+import { daemonInstallScript, serverTlsFiles } from "./daemonScript";
+import { daemonHardeningFlags, DaemonRole, DaemonTlsFiles, hostDaemonJson, imageStoreSettings } from "./daemonSettings";
 import { BootConfig, daemonJsonPath, dockerDropIn, dockerDropInPath, jsonFile } from "./userData";
 
 /** An Azure Marketplace image, as a VM's storageProfile.imageReference names it. */
@@ -27,10 +27,17 @@ export interface ProvisioningExtension extends ExtensionHandler {
     readonly resourceSuffix: string;
 }
 
+/** What the daemon on the host is configured for: its TLS port, and whether it is a swarm manager. */
+export interface HostDaemon extends DaemonRole {
+    readonly port: number;
+}
+
 /**
  * Everything one way of installing Docker decides: the image the VM boots, what cloud-init writes
  * and installs, the extension that finishes the job and what it is sent. The component code only
- * looks things up here, so a new provisioner is one more entry.
+ * looks things up here, so a new provisioner is one more entry. What can change on a running host
+ * (certificates, daemon settings) travels with the extension, which Azure updates in place; the boot
+ * config is fixed for the VM's life (Azure cannot change customData).
  */
 export interface ProvisionerSpec {
     /** In one line, for docs and messages. */
@@ -39,11 +46,11 @@ export interface ProvisionerSpec {
     readonly extension: ProvisioningExtension;
     /** Where the daemon's TLS files live on the VM. */
     readonly tlsFiles: DaemonTlsFiles;
-    boot(dockerPort: number): BootConfig;
-    /** The extension's public settings; `revision` changes with every certificate. */
-    settings(dockerPort: number, revision: string): Record<string, unknown>;
+    boot(): BootConfig;
+    /** The extension's public settings; `revision` changes with every certificate and daemon setting. */
+    settings(daemon: HostDaemon, revision: string): Record<string, unknown>;
     /** Its protected settings, which carry the server key: the caller marks them secret. */
-    protectedSettings(server: ServerTlsBundle<string>): Record<string, unknown>;
+    protectedSettings(server: ServerTlsBundle<string>, daemon: HostDaemon): Record<string, unknown>;
 }
 
 /**
@@ -59,9 +66,17 @@ export const dockerdCommand = "dockerd --containerd=/run/containerd/containerd.s
 
 const base64 = (text: string) => Buffer.from(text).toString("base64");
 
-/** Changes with the CA or the server certificate (public material only): the certificates' revision. */
-export function certificateRevision(caCertPem: string, serverCertPem: string): string {
-    return createHash("sha256").update(caCertPem).update(serverCertPem).digest("hex").slice(0, 16);
+/**
+ * Changes with the CA, the server certificate or the daemon's settings (public material only): what
+ * makes Azure run the extension again (forceUpdateTag) and, on the extension path, Docker restart.
+ */
+export function provisioningRevision(caCertPem: string, serverCertPem: string, daemon: HostDaemon): string {
+    return createHash("sha256")
+        .update(caCertPem)
+        .update(serverCertPem)
+        .update(JSON.stringify({ port: daemon.port, swarm: daemon.swarm }))
+        .digest("hex")
+        .slice(0, 16);
 }
 
 export const provisionerTable = {
@@ -101,10 +116,10 @@ export const provisionerTable = {
             ],
             packages: [],
         }),
-        settings: (dockerPort, revision) => ({
+        settings: (daemon, revision) => ({
             docker: {
-                port: String(dockerPort),
-                options: [...hardenedDaemonFlags(), `--label=${certificateRevisionLabel}=${revision}`],
+                port: String(daemon.port),
+                options: [...daemonHardeningFlags(daemon), `--label=${certificateRevisionLabel}=${revision}`],
             },
         }),
         protectedSettings: (server) => ({
@@ -112,11 +127,12 @@ export const provisionerTable = {
         }),
     },
     /**
-     * Docker Engine from Ubuntu's archive on Ubuntu 24.04. cloud-init installs docker.io and writes
-     * daemon.json (TLS only, hardening, classic image store) and a drop-in whose ExecStart drops the
-     * packaged `-H fd://` (the hosts come from daemon.json) and names `dockerd` without a directory
-     * (Ubuntu's is in /usr/bin, Debian's in /usr/sbin; systemd searches both). The unit waits for the
-     * server key, which the CustomScript extension delivers with a script that then deletes itself.
+     * Docker Engine from Ubuntu's archive on Ubuntu 24.04. cloud-init installs docker.io and a
+     * drop-in whose ExecStart drops the packaged `-H fd://` (the hosts come from daemon.json) and
+     * names `dockerd` without a directory (Ubuntu's is in /usr/bin, Debian's in /usr/sbin; systemd
+     * searches both). The unit waits for the server key. The CustomScript extension delivers
+     * daemon.json (TLS only, hardening, classic image store) with the certificates, restarts Docker,
+     * and deletes its script.
      */
     "cloud-init": {
         summary: "Docker from Ubuntu's archive by cloud-init on Ubuntu 24.04",
@@ -133,7 +149,7 @@ export const provisionerTable = {
             serverCert: "/etc/docker/tls/server-cert.pem",
             serverKey: "/etc/docker/tls/server-key.pem",
         },
-        boot(dockerPort) {
+        boot() {
             return {
                 files: [
                     {
@@ -141,14 +157,18 @@ export const provisionerTable = {
                         permissions: "0644",
                         content: dockerDropIn([this.tlsFiles.serverKey], dockerdCommand),
                     },
-                    jsonFile(daemonJsonPath, daemonJson(dockerPort, this.tlsFiles)),
                 ],
                 packages: ["docker.io"],
             };
         },
         settings: () => ({}),
-        protectedSettings(server) {
-            return { script: base64(certificateInstallScript(serverTlsFiles(this.tlsFiles, server))) };
+        protectedSettings(server, daemon) {
+            const daemonJson = jsonFile(daemonJsonPath, hostDaemonJson(daemon.port, this.tlsFiles, daemon));
+            const files = [
+                { path: daemonJson.path, mode: "0644" as const, content: daemonJson.content },
+                ...serverTlsFiles(this.tlsFiles, server),
+            ];
+            return { script: base64(daemonInstallScript(files)) };
         },
     },
 } as const satisfies Record<string, ProvisionerSpec>;

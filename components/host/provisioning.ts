@@ -1,11 +1,13 @@
 import * as compute from "@pulumi/azure-native/compute";
 import * as pulumi from "@pulumi/pulumi";
 import { ServerTlsBundle } from "../pki/bundles";
-import { certificateRevision, Provisioner, provisionerTable } from "./provisioners";
+import { Provisioner, provisionerTable, provisioningRevision } from "./provisioners";
 
 export interface DockerProvisioningArgs {
     readonly provisioner: Provisioner;
     readonly dockerPort: pulumi.Input<number>;
+    /** A swarm manager: the daemon runs without live-restore, which swarm mode refuses. */
+    readonly swarm: pulumi.Input<boolean>;
     readonly resourceGroupName: pulumi.Input<string>;
     readonly location: pulumi.Input<string>;
     readonly vmName: pulumi.Input<string>;
@@ -13,10 +15,11 @@ export interface DockerProvisioningArgs {
 }
 
 /**
- * The provisioner's VM extension: it finishes installing Docker and delivers the daemon's server
- * certificate and key through protected settings, which Azure encrypts and never returns;
- * azure-native does not mark them secret, so we do. Renewing a certificate updates the extension
- * in place (a new forceUpdateTag makes Azure run it again): the VM and its data disk stay.
+ * The provisioner's VM extension: it finishes installing Docker and delivers the daemon's settings
+ * and its server certificate and key, the key through protected settings, which Azure encrypts and never returns;
+ * azure-native does not mark them secret, so we do. Renewing a certificate or changing a daemon
+ * setting updates the extension in place (a new forceUpdateTag makes Azure run it again): the VM and
+ * its data disk stay.
  */
 export class DockerProvisioning extends pulumi.ComponentResource {
     /** Changes when the extension is re-created or re-applied: the readiness gate waits again then. */
@@ -26,11 +29,12 @@ export class DockerProvisioning extends pulumi.ComponentResource {
         super("azure-docker-host:index:DockerProvisioning", name, {}, opts);
         const spec = provisionerTable[args.provisioner];
         const { server } = args;
-        // Public certificates only: the tag shows in diffs and makes Azure re-run the extension
-        // whenever a certificate changes, even though it cannot compare protected settings.
-        const certificateTag = pulumi
-            .all([server.caCertPem, server.certPem])
-            .apply(([ca, cert]) => certificateRevision(ca, cert));
+        const daemon = pulumi.all([args.dockerPort, args.swarm]).apply(([port, swarm]) => ({ port, swarm }));
+        // Public material only: the tag shows in diffs and makes Azure re-run the extension whenever a
+        // certificate or a daemon setting changes, even though it cannot compare protected settings.
+        const revision = pulumi
+            .all([server.caCertPem, server.certPem, daemon])
+            .apply(([ca, cert, settings]) => provisioningRevision(ca, cert, settings));
 
         const extension = new compute.VirtualMachineExtension(
             `${name}-${spec.extension.resourceSuffix}`,
@@ -43,21 +47,19 @@ export class DockerProvisioning extends pulumi.ComponentResource {
                 type: spec.extension.type,
                 typeHandlerVersion: spec.extension.typeHandlerVersion,
                 autoUpgradeMinorVersion: true,
-                forceUpdateTag: certificateTag,
-                settings: pulumi
-                    .all([args.dockerPort, certificateTag])
-                    .apply(([port, revision]) => spec.settings(port, revision)),
+                forceUpdateTag: revision,
+                settings: pulumi.all([daemon, revision]).apply(([settings, tag]) => spec.settings(settings, tag)),
                 protectedSettings: pulumi.secret(
                     pulumi
-                        .all([server.caCertPem, server.certPem, server.keyPem])
-                        .apply(([caCertPem, certPem, keyPem]) =>
-                            spec.protectedSettings({ side: "server", caCertPem, certPem, keyPem }),
+                        .all([server.caCertPem, server.certPem, server.keyPem, daemon])
+                        .apply(([caCertPem, certPem, keyPem, settings]) =>
+                            spec.protectedSettings({ side: "server", caCertPem, certPem, keyPem }, settings),
                         ),
                 ),
             },
             { parent: this },
         );
-        this.revision = pulumi.interpolate`${extension.id}#${certificateTag}`;
+        this.revision = pulumi.interpolate`${extension.id}#${revision}`;
         this.registerOutputs({ revision: this.revision });
     }
 }

@@ -18,6 +18,10 @@ export interface WrittenFile {
 export interface BootConfig {
     readonly files: readonly WrittenFile[];
     readonly packages: readonly string[];
+    /** Whether the VM has the data disk that holds Docker's data (the host does; swarm workers do not). */
+    readonly dataDisk?: boolean;
+    /** Shell commands to run once at the end of the first boot, after the packages are in. */
+    readonly commands?: readonly string[];
 }
 
 /**
@@ -28,12 +32,21 @@ export interface BootConfig {
  * Azure datasource's default for the temporary disk stays in force and /mnt keeps working.
  */
 export function cloudConfig(boot: BootConfig): Record<string, unknown> {
+    const dataDisk = boot.dataDisk ?? true;
     return {
-        bootcmd: [["sh", "-c", dataDiskScript(), "prepare-data-disk"]],
-        mounts: [[`LABEL=${dataDiskLabel}`, dockerDataRoot, "ext4", "defaults,nofail,discard", "0", "2"]],
+        ...(dataDisk
+            ? {
+                  bootcmd: [["sh", "-c", dataDiskScript(), "prepare-data-disk"]],
+                  mounts: [[`LABEL=${dataDiskLabel}`, dockerDataRoot, "ext4", "defaults,nofail,discard", "0", "2"]],
+              }
+            : {}),
         write_files: boot.files.map((file) => ({ ...file, owner: "root:root" })),
         ...(boot.packages.length > 0 ? { package_update: true, packages: [...boot.packages] } : {}),
-        runcmd: [["sh", "-c", startDockerWhenMounted]],
+        runcmd: [...(dataDisk ? [startDockerWhenMounted] : []), ...(boot.commands ?? [])].map((command) => [
+            "sh",
+            "-c",
+            command,
+        ]),
     };
 }
 

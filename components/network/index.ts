@@ -1,4 +1,4 @@
 export { deriveDnsLabel, hostnameFor } from "./dnsLabel";
 export { Network } from "./network";
 export type { NetworkArgs } from "./network";
-export { denyAllPriority, inboundSecurityRules } from "./securityRules";
+export { denyAllPriority, inboundSecurityRules, swarmRules } from "./securityRules";

@@ -17,6 +17,11 @@ export interface NetworkArgs {
     readonly dnsLabel?: pulumi.Input<string>;
     /** The stem of a derived DNS label. */
     readonly labelStem: string;
+    /**
+     * A swarm's workers share the subnet: it gets a NAT gateway (the workers have no public IP, and
+     * the subnet no default outbound access) and the swarm's ports open within the virtual network.
+     */
+    readonly swarm?: boolean;
 }
 
 /**
@@ -45,8 +50,10 @@ export class Network extends pulumi.ComponentResource {
             {
                 ...placement,
                 securityRules: pulumi
-                    .all([args.allowedSourceRanges, args.dockerPort])
-                    .apply(([ranges, port]) => inboundSecurityRules(ranges, port)),
+                    .all([args.allowedSourceRanges, args.dockerPort, args.vnetAddressSpace])
+                    .apply(([ranges, port, vnet]) =>
+                        inboundSecurityRules(ranges, port, args.swarm ? { vnetAddressSpace: vnet } : undefined),
+                    ),
             },
             { parent: this },
         );
@@ -57,6 +64,7 @@ export class Network extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const natGateway = args.swarm ? this.natGateway(name, placement) : undefined;
         const subnet = new network.Subnet(
             `${name}-subnet`,
             {
@@ -64,8 +72,10 @@ export class Network extends pulumi.ComponentResource {
                 virtualNetworkName: virtualNetwork.name,
                 addressPrefix: args.subnetAddressPrefix,
                 networkSecurityGroup: { id: securityGroup.id },
-                // The VM reaches the internet through its own public IP; no implicit default outbound.
+                // The VM reaches the internet through its own public IP, workers through the NAT
+                // gateway; no implicit default outbound.
                 defaultOutboundAccess: false,
+                ...(natGateway ? { natGateway: { id: natGateway.id } } : {}),
             },
             { parent: this },
         );
@@ -93,6 +103,33 @@ export class Network extends pulumi.ComponentResource {
             publicIpAddress: this.publicIpAddress,
             fqdn: this.fqdn,
         });
+    }
+
+    /** Outbound for VMs without a public IP: a Standard NAT gateway with a static address of its own. */
+    private natGateway(
+        name: string,
+        placement: { resourceGroupName: pulumi.Input<string>; location: pulumi.Input<string> },
+    ) {
+        const address = new network.PublicIPAddress(
+            `${name}-nat-ip`,
+            {
+                ...placement,
+                sku: { name: "Standard", tier: "Regional" },
+                publicIPAllocationMethod: "Static",
+                publicIPAddressVersion: "IPv4",
+            },
+            { parent: this },
+        );
+        return new network.NatGateway(
+            `${name}-nat`,
+            {
+                ...placement,
+                sku: { name: "Standard" },
+                publicIpAddresses: [{ id: address.id }],
+                idleTimeoutInMinutes: 4,
+            },
+            { parent: this },
+        );
     }
 
     /** A label unique enough for a shared cloudapp.azure.com zone: the stack name plus a stable random suffix. */

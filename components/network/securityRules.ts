@@ -12,6 +12,7 @@ export const denyAllPriority = 4096;
 export function inboundSecurityRules(
     allowedSourceRanges: readonly string[],
     dockerPort: number,
+    swarm?: { readonly vnetAddressSpace: string },
 ): azure.network.SecurityRuleArgs[] {
     const sources = [...allowedSourceRanges].sort();
     const allow = (name: string, priority: number, port: number, description: string) => ({
@@ -29,6 +30,7 @@ export function inboundSecurityRules(
     return [
         allow("allow-ssh", 100, 22, "SSH from the configured operator ranges"),
         allow("allow-docker-tls", 110, dockerPort, "Docker API over mutual TLS from the configured operator ranges"),
+        ...(swarm ? swarmRules(swarm.vnetAddressSpace) : []),
         {
             name: "deny-all-inbound",
             priority: denyAllPriority,
@@ -41,5 +43,44 @@ export function inboundSecurityRules(
             destinationAddressPrefix: "*",
             destinationPortRange: "*",
         },
+    ];
+}
+
+/**
+ * The ports a Docker swarm's nodes use among themselves (cluster management 2377/tcp, gossip
+ * 7946/tcp and udp, the VXLAN data plane 4789/udp, and ESP, IP protocol 50, for encrypted overlay
+ * networks), open from the virtual network alone.
+ */
+export function swarmRules(vnetAddressSpace: string): azure.network.SecurityRuleArgs[] {
+    const fromVnet = (name: string, priority: number, protocol: string, port: string, description: string) => ({
+        name,
+        priority,
+        description,
+        direction: "Inbound",
+        access: "Allow",
+        protocol,
+        sourceAddressPrefix: vnetAddressSpace,
+        sourcePortRange: "*",
+        destinationAddressPrefix: vnetAddressSpace,
+        destinationPortRange: port,
+    });
+    return [
+        fromVnet("allow-swarm-management", 200, "Tcp", "2377", "Swarm cluster management, within the virtual network"),
+        fromVnet("allow-swarm-gossip-tcp", 210, "Tcp", "7946", "Swarm node gossip, within the virtual network"),
+        fromVnet("allow-swarm-gossip-udp", 220, "Udp", "7946", "Swarm node gossip, within the virtual network"),
+        fromVnet(
+            "allow-swarm-overlay",
+            230,
+            "Udp",
+            "4789",
+            "Swarm overlay traffic (VXLAN), within the virtual network",
+        ),
+        fromVnet(
+            "allow-swarm-esp",
+            240,
+            "Esp",
+            "*",
+            "Encrypted overlay traffic (IPsec ESP), within the virtual network",
+        ),
     ];
 }

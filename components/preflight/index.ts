@@ -96,13 +96,18 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
     const inRegion = Object.fromEntries(availability) as Record<Provisioner, { image: boolean; extension: boolean }>;
 
     const size = judgeVmSize(sizes, config.host.vmSize, location, needs);
+    // A worker runs what is deployed to it; it needs a working VM of the same kind, no more.
+    const workerSize =
+        config.swarm.workers > 0
+            ? judgeVmSize(sizes, config.swarm.workerVmSize, location, { vCpus: 1, memoryGb: 1 }, "swarmWorkerVmSize")
+            : undefined;
     const choice = chooseProvisioner(
         config.host.provisioner,
         existing,
         inRegion["docker-extension"].extension,
         location,
     );
-    const problems: ConfigProblem[] = [...size.problems, ...choice.problems];
+    const problems: ConfigProblem[] = [...size.problems, ...(workerSize?.problems ?? []), ...choice.problems];
     const spec = provisionerTable[choice.provisioner];
     if (!inRegion[choice.provisioner].image) {
         const { publisher, offer, sku } = spec.image;

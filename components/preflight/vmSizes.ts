@@ -134,18 +134,24 @@ export interface SizeVerdict {
 }
 
 /** Judges the configured size against the region's catalogue, naming sizes that fit when it does not. */
-export function judgeVmSize(sizes: readonly VmSize[], vmSize: string, location: string, needs: SizeNeeds): SizeVerdict {
+export function judgeVmSize(
+    sizes: readonly VmSize[],
+    vmSize: string,
+    location: string,
+    needs: SizeNeeds,
+    key: "vmSize" | "swarmWorkerVmSize" = "vmSize",
+): SizeVerdict {
     const size = sizes.find((candidate) => same(candidate.name, vmSize));
     const alternatives = () => {
         const fitting = fittingSizes(sizes, needs);
         return fitting.length > 0
-            ? `sizes that fit: ${fitting.join(", ")}; run: pulumi config set vmSize ${fitting[0]}`
+            ? `sizes that fit: ${fitting.join(", ")}; run: pulumi config set ${key} ${fitting[0]}`
             : `no size in ${location} fits (${needs.vCpus} vCPUs, ${needs.memoryGb} GB): lower the services' memory or choose another location`;
     };
     const refuse = (accepted: string): SizeVerdict => ({
-        problems: [{ key: "vmSize", value: vmSize, accepted, hint: alternatives() }],
+        problems: [{ key, value: vmSize, accepted, hint: alternatives() }],
         diskControllerType: undefined,
-        summary: `vmSize ${vmSize} refused`,
+        summary: `${key} ${vmSize} refused`,
     });
     if (!size) {
         return refuse(`a VM size offered in ${location}; Azure lists no ${vmSize} there`);

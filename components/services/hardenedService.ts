@@ -14,7 +14,8 @@ export type { PublishMode } from "./publishMode";
 /** Where a service's resources go: the remote daemon's provider, its private network, its Engine API. */
 export interface ServiceTarget {
     readonly provider: docker.Provider;
-    readonly networkName: pulumi.Input<string>;
+    /** The networks a service joins; its container name is its alias on each. */
+    readonly networkNames: readonly pulumi.Input<string>[];
     /** For what the docker provider cannot declare (pids limits): the Engine API over mutual TLS. */
     readonly endpoint: pulumi.Input<DockerEndpoint>;
     readonly client: ClientTlsBundle;
@@ -145,7 +146,7 @@ export function hardenedService(
                 })),
                 { volumeName: secretVolume.name, containerPath: spec.secretFile.directory, readOnly: true },
             ],
-            networksAdvanced: [{ name: target.networkName, aliases: [spec.containerName] }],
+            networksAdvanced: target.networkNames.map((network) => ({ name: network, aliases: [spec.containerName] })),
             ports:
                 spec.publish === "localhost"
                     ? [{ internal: spec.port, external: spec.port, ip: "127.0.0.1", protocol: "tcp" }]

@@ -13,11 +13,18 @@ export interface ServicesArgs {
     readonly client: ClientTlsBundle;
     readonly redis?: ServiceArgs;
     readonly mongodb?: ServiceArgs;
+    /**
+     * The swarm manager, when there is a swarm: an encrypted, attachable overlay network is made once
+     * it is up, and the services join it, so tasks on any node reach them by name.
+     */
+    readonly swarm?: pulumi.Resource;
 }
 
 /**
  * The containers on the remote host: a docker provider that speaks mutual TLS to it, a private
- * network, and the enabled services.
+ * network (and, in a swarm, an encrypted overlay), and the enabled services. In a swarm they stay
+ * containers on the manager, where their data disk is, attached to the overlay: services on any
+ * node reach them as `redis` and `mongodb`, and their data, limits and pids limits stay as they are.
  */
 export class Services extends pulumi.ComponentResource {
     readonly provider: docker.Provider;
@@ -49,9 +56,24 @@ export class Services extends pulumi.ComponentResource {
             { parent: this, provider: this.provider },
         );
 
+        const overlay = args.swarm
+            ? new docker.Network(
+                  `${name}-overlay`,
+                  { name: "azure-docker-host-swarm", driver: "overlay", attachable: true, options: { encrypted: "" } },
+                  {
+                      parent: this,
+                      provider: this.provider,
+                      dependsOn: [args.swarm],
+                      // The daemon reports more options than it was given (the VXLAN id): without
+                      // this, every preview would want to replace the network. They are set once.
+                      ignoreChanges: ["options"],
+                  },
+              )
+            : undefined;
+
         const target: ServiceTarget = {
             provider: this.provider,
-            networkName: network.name,
+            networkNames: [network.name, ...(overlay ? [overlay.name] : [])],
             endpoint: args.endpoint,
             client,
         };

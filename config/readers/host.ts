@@ -1,6 +1,6 @@
 import { adminUsernameRules, isValidAdminUsername } from "../names";
 import { ConfigReader } from "../reader";
-import { HostSettings, provisionerSettings } from "../settings";
+import { HostSettings, provisionerSettings, SwarmSettings } from "../settings";
 import { minimumRsaBits, parseSshRsaPublicKey } from "../sshPublicKey";
 
 /** The VM's keys: size, admin user and key, provisioner, Docker port, disk, readiness wait. */
@@ -16,12 +16,23 @@ export function readHost(reader: ConfigReader): HostSettings {
     };
 }
 
-function readVmSize(reader: ConfigReader): string {
-    const size = reader.string("vmSize") ?? "";
+function readVmSize(reader: ConfigReader, key: "vmSize" | "swarmWorkerVmSize" = "vmSize"): string {
+    const size = reader.string(key) ?? "";
     if (!/^(Standard|Basic)_[A-Za-z0-9_]+$/.test(size)) {
-        reader.report("vmSize", size, "an Azure VM size such as Standard_B2s or Standard_D2s_v5");
+        reader.report(key, size, "an Azure VM size such as Standard_B2s or Standard_D2s_v5");
     }
     return size;
+}
+
+/** At most 100 workers: one scale set, one manager; a bigger cluster wants more than one manager. */
+export const maximumSwarmWorkers = 100;
+
+/** The swarm's workers: how many, and how big. */
+export function readSwarm(reader: ConfigReader): SwarmSettings {
+    return {
+        workers: reader.integer("swarmWorkers", 0, maximumSwarmWorkers),
+        workerVmSize: readVmSize(reader, "swarmWorkerVmSize"),
+    };
 }
 
 function readAdminUsername(reader: ConfigReader): string {

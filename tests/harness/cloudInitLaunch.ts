@@ -12,7 +12,7 @@ interface WrittenFile {
     readonly content: string;
 }
 
-/** A file the certificate script installed, as found on disk afterwards. */
+/** A file the daemon configuration script installed, as found on disk afterwards. */
 export interface InstalledFile {
     readonly path: string;
     readonly mode: string;
@@ -57,7 +57,7 @@ const stubbed = ["systemctl", "cloud-init", "journalctl"];
 
 /**
  * Plays the cloud-init provisioner on this machine: takes daemon.json and the systemd drop-in from
- * the user data, and really runs the CustomScript's certificate script as root, in a mount namespace
+ * the user data, and really runs the CustomScript's daemon configuration script as root, in a mount namespace
  * where /etc/docker is a temporary folder and systemctl, cloud-init and journalctl are stand-ins
  * that record their arguments. The script runs as the CustomScript handler runs it (main/cmds.go,
  * main/exec.go): saved as download/<n>/script.sh (0500, in 0700 folders), executed with
@@ -67,10 +67,9 @@ const stubbed = ["systemctl", "cloud-init", "journalctl"];
 export function playCloudInit(userData: string, certificateScript: string): CloudInitHost {
     const config = parseCloudConfig<{ write_files: WrittenFile[] }>(userData);
     const written = new Map(config.write_files.map((file) => [file.path, file]));
-    const daemonJson = written.get(daemonJsonPath);
     const dropIn = written.get(dockerDropInPath);
-    if (!daemonJson || !dropIn) {
-        throw new Error(`the user data writes no ${daemonJson ? dockerDropInPath : daemonJsonPath}`);
+    if (!dropIn) {
+        throw new Error(`the user data writes no ${dockerDropInPath}`);
     }
     const execStart = [...dropIn.content.matchAll(/^ExecStart=(.*)$/gm)].map((match) => match[1] ?? "");
     if (execStart.length !== 2 || execStart[0] !== "") {
@@ -117,18 +116,25 @@ export function playCloudInit(userData: string, certificateScript: string): Clou
         }));
         if (result.status !== 0) {
             const output = leftInDownloadFolder.map((file) => file.content).join("");
-            throw new Error(`the certificate script failed (${result.status}): ${result.stderr}${output}`);
+            throw new Error(`the daemon configuration script failed (${result.status}): ${result.stderr}${output}`);
         }
-        const installed = listFiles(etcDocker).map((file): InstalledFile => {
-            const stat = fs.statSync(file);
-            return {
-                path: path.join("/etc/docker", path.relative(etcDocker, file)),
-                mode: (stat.mode & 0o777).toString(8).padStart(4, "0"),
-                uid: stat.uid,
-                content: fs.readFileSync(file, "utf8"),
-            };
-        });
+        const installed = listFiles(etcDocker)
+            .sort()
+            .map((file): InstalledFile => {
+                const stat = fs.statSync(file);
+                return {
+                    path: path.join("/etc/docker", path.relative(etcDocker, file)),
+                    mode: (stat.mode & 0o777).toString(8).padStart(4, "0"),
+                    uid: stat.uid,
+                    content: fs.readFileSync(file, "utf8"),
+                };
+            });
         const serviceCalls = fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n") : [];
+        // daemon.json comes with the script (it can change in place); cloud-init writes none.
+        const daemonJson = installed.find((file) => file.path === daemonJsonPath);
+        if (!daemonJson || written.has(daemonJsonPath)) {
+            throw new Error("daemon.json must come from the daemon configuration script, and only from it");
+        }
         const settings = JSON.parse(daemonJson.content) as Record<string, unknown> & { hosts: string[] };
         const launch: DaemonLaunch = ({ rooted, adminSocket }) => {
             const tlsPaths = Object.fromEntries(
@@ -137,10 +143,12 @@ export function playCloudInit(userData: string, certificateScript: string): Clou
             // Only the local socket moves (to the private one); the TCP listener is kept as is.
             const hosts = settings.hosts.map((host) => (host.startsWith("unix://") ? `unix://${adminSocket}` : host));
             const files: RootFile[] = [
-                ...installed.map((file) => ({ path: file.path, mode: file.mode, content: file.content })),
+                ...installed
+                    .filter((file) => file !== daemonJson)
+                    .map((file) => ({ path: file.path, mode: file.mode, content: file.content })),
                 {
                     path: daemonJsonPath,
-                    mode: daemonJson.permissions,
+                    mode: daemonJson.mode,
                     content: JSON.stringify({ ...settings, ...tlsPaths, hosts }, null, 2),
                 },
             ];

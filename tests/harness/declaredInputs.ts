@@ -10,3 +10,11 @@ export function parseCloudConfig<T = Record<string, any>>(userData: string): T {
     }
     return JSON.parse(userData.slice("#cloud-config\n".length)) as T;
 }
+
+/** The files a daemon configuration script installs: each one's path and content, in order. */
+export function scriptFiles(script: string): { path: string; content: string }[] {
+    return [...script.matchAll(/<<'ENCODED'\n([\s\S]*?)\nENCODED\ninstall [^\n]* '([^']+)'/g)].map((match) => ({
+        path: match[2] ?? "",
+        content: decodeBase64(match[1] ?? ""),
+    }));
+}

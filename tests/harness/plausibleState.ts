@@ -8,6 +8,7 @@ export function fakePem(label: string, marker: string): string {
 }
 
 export const mockPublicIp = "20.205.10.20";
+export const mockPrivateIp = "10.20.1.4";
 
 /** Stable pseudo-random lowercase suffix, as Azure autonaming and random.RandomString would give. */
 function suffix(name: string, length = 8): string {
@@ -51,6 +52,27 @@ export function plausibleState(args: pulumi.runtime.MockResourceArgs): Record<st
             return { apiVersion: "1.47" };
         case "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit":
             return {};
+        case "azure-native:network:NetworkInterface":
+            return {
+                name: `${args.name}${suffix(args.name)}`,
+                ipConfigurations: (inputs.ipConfigurations ?? []).map((configuration: Record<string, unknown>) => ({
+                    ...configuration,
+                    privateIPAddress: mockPrivateIp,
+                })),
+            };
+        case "pulumi-nodejs:dynamic/azure-docker-host:SwarmManager":
+            return {
+                nodeId: "mock-manager-node",
+                managerAddress: `${inputs.advertiseAddress}:2377`,
+                workerToken: pulumi.secret(
+                    `SWMTKN-1-${suffix(`${args.name}-cluster`, 50)}-${suffix(`${args.name}-worker`, 25)}`,
+                ),
+                managerToken: pulumi.secret(
+                    `SWMTKN-1-${suffix(`${args.name}-cluster`, 50)}-${suffix(`${args.name}-manager`, 25)}`,
+                ),
+            };
+        case "pulumi-nodejs:dynamic/azure-docker-host:SwarmMembership":
+            return { removed: [] };
         case "pulumi-nodejs:dynamic/azure-docker-host:VolumeFile":
             return { revision: suffix(`${args.name}-revision`, 16) };
         case "docker:index/remoteImage:RemoteImage":

@@ -52,6 +52,7 @@ function checkProvisioning(host: ProvisionedHost, serverKeyPem: string): void {
     assert.deepStrictEqual(
         cloudInit.installed.map((file) => [file.path, file.mode, file.uid]),
         [
+            ["/etc/docker/daemon.json", "0644", 0],
             ["/etc/docker/tls/ca.pem", "0444", 0],
             ["/etc/docker/tls/server-cert.pem", "0444", 0],
             ["/etc/docker/tls/server-key.pem", "0400", 0],

@@ -38,12 +38,12 @@ function deliveredServerCert(run: ProgramRun, extensionName: string): string {
     if (settings.certs) {
         return decodeBase64(settings.certs.cert);
     }
-    // The certificate script carries each file base64-encoded in a heredoc, in order: CA, server certificate, key.
+    // The daemon script carries each file base64-encoded in a heredoc, in order: daemon.json, CA, server certificate, key.
     const script = decodeBase64(settings.script ?? "");
     const files = [...script.matchAll(/<<'ENCODED'\n([\s\S]*?)\nENCODED/g)].map((match) =>
         decodeBase64(match[1] ?? ""),
     );
-    return files[1] ?? "";
+    return files[2] ?? "";
 }
 
 /** Inputs of this resource that force Azure to build a new one rather than update it in place. */

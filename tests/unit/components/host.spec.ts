@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { DockerHost, DockerHostArgs, Provisioner, provisioners } from "../../../components/host";
 import { ComponentRun, declareUnderMocks } from "../../harness/component";
-import { decodeBase64, parseCloudConfig } from "../../harness/declaredInputs";
+import { decodeBase64, parseCloudConfig, scriptFiles } from "../../harness/declaredInputs";
 import { isSecretValue, mocks, unwrapSecret } from "../../harness/mocks";
 import { fakeClientBundle, fakeKeyPem, fakeServerBundle } from "../../harness/fakeTls";
 import { resolve } from "../../harness/program";
@@ -40,6 +40,14 @@ const declare = (provisioner: Provisioner, overrides: Partial<DockerHostArgs> = 
     declareUnderMocks(() => new DockerHost("docker", hostArgs(provisioner, overrides)));
 const userDataOf = (run: ComponentRun<DockerHost>) =>
     decodeBase64((run.one(vmType, "docker-vm").inputs.osProfile as any).customData);
+/** daemon.json as the VM gets it: from the user data (extension path) or the daemon script (cloud-init). */
+function daemonJsonOf(run: ComponentRun<DockerHost>): string {
+    const extension = run.ofType(extensionType)[0]!;
+    const script = unwrapSecret<{ script?: string }>(extension.inputs.protectedSettings).script;
+    const fromScript =
+        script && scriptFiles(decodeBase64(script)).find((file) => file.path === "/etc/docker/daemon.json");
+    return fromScript ? fromScript.content : (filesOf(run)["/etc/docker/daemon.json"] ?? "{}");
+}
 const filesOf = (run: ComponentRun<DockerHost>): Record<string, string> =>
     Object.fromEntries(parseCloudConfig(userDataOf(run)).write_files.map((file: any) => [file.path, file.content]));
 
@@ -115,9 +123,7 @@ describe("DockerHost component", () => {
             });
 
             it("pins Docker's classic image store, so images and layers stay on the data disk", () => {
-                assert.deepStrictEqual(JSON.parse(filesOf(run)["/etc/docker/daemon.json"] ?? "{}").features, {
-                    "containerd-snapshotter": false,
-                });
+                assert.deepStrictEqual(JSON.parse(daemonJsonOf(run)).features, { "containerd-snapshotter": false });
             });
 
             it("delivers the server certificate in secret protected settings, and nothing secret in public ones", () => {
@@ -224,7 +230,9 @@ describe("DockerHost component", () => {
             });
             assert.deepStrictEqual(parseCloudConfig(userDataOf(run)).packages, ["docker.io"]);
             const files = filesOf(run);
-            const daemon = JSON.parse(files["/etc/docker/daemon.json"] ?? "{}");
+            // daemon.json comes with the extension, so a change reaches the VM in place.
+            assert.strictEqual(files["/etc/docker/daemon.json"], undefined);
+            const daemon = JSON.parse(daemonJsonOf(run));
             assert.deepStrictEqual(daemon.hosts, ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2377"]);
             assert.deepStrictEqual([daemon.tlsverify, daemon["live-restore"]], [true, true]);
             // A bare name: systemd finds /usr/bin/dockerd (Ubuntu) and /usr/sbin/dockerd (Debian) alike.
@@ -241,7 +249,7 @@ describe("DockerHost component", () => {
             assert.ok(script.includes(Buffer.from(fakeKeyPem("server")).toString("base64").slice(0, 40)));
             assert.match(
                 script,
-                /install -o root -g root -m 0400 "\$staging\/file2" '\/etc\/docker\/tls\/server-key.pem'/,
+                /install -o root -g root -m 0400 "\$staging\/file3" '\/etc\/docker\/tls\/server-key.pem'/,
             );
         });
     });

@@ -4,8 +4,8 @@ import { ServerTlsBundle } from "../pki/bundles";
 
 export interface InstalledFile {
     readonly path: string;
-    /** Octal mode: certificates world-readable, the key readable by root alone. */
-    readonly mode: "0444" | "0400";
+    /** Octal mode: configuration and certificates world-readable, the key readable by root alone. */
+    readonly mode: "0644" | "0444" | "0400";
     readonly content: string;
 }
 
@@ -18,18 +18,20 @@ export function serverTlsFiles(paths: DaemonTlsFiles, server: ServerTlsBundle<st
     ];
 }
 
-/** A comment line that identifies the certificate script, so it removes only itself. */
-export const certificateScriptMarker = "azure-docker-host certificate script";
+/** A comment line that identifies the daemon configuration script, so it removes only itself. */
+export const daemonScriptMarker = "azure-docker-host daemon configuration script";
 
 /**
- * The script the CustomScript extension runs (as root) under the cloud-init provisioner. It holds
- * the server key, so it only ever travels in protectedSettings, and it deletes its own file when it
- * ends: the handler would otherwise keep that copy of the key on disk. It waits for cloud-init to finish
+ * The script the CustomScript extension runs (as root) under the cloud-init provisioner: it installs
+ * the daemon's configuration (daemon.json) and TLS files, so that a change of either reaches the VM
+ * in place, with the extension, rather than only through a new VM. It holds the server key, so it
+ * only ever travels in protectedSettings, and it deletes its own file when it ends: the handler
+ * would otherwise keep that copy of the key on disk. It waits for cloud-init to finish
  * installing Docker and mounting the data disk, installs the files atomically with their modes, and
  * restarts Docker (live-restore keeps containers running), failing with the daemon's journal when
  * the daemon does not come back. It is safe to run again: renewal re-runs it with new files.
  */
-export function certificateInstallScript(files: readonly InstalledFile[]): string {
+export function daemonInstallScript(files: readonly InstalledFile[]): string {
     const directories = [...new Set(files.map((file) => file.path.replace(/\/[^/]+$/, "")))];
     const installs = files.map((file, index) => {
         const staged = `"$staging/file${index}"`;
@@ -45,7 +47,7 @@ export function certificateInstallScript(files: readonly InstalledFile[]): strin
     });
     return [
         "#!/bin/sh",
-        `# ${certificateScriptMarker}: installs the Docker daemon's TLS certificate and key, then restarts Docker.`,
+        `# ${daemonScriptMarker}: installs the Docker daemon's configuration, certificate and key, then restarts Docker.`,
         "set -eu",
         "",
         "# The CustomScript handler keeps this file, server key included, under",
@@ -54,7 +56,7 @@ export function certificateInstallScript(files: readonly InstalledFile[]): strin
         "staging=''",
         "cleanup() {",
         '  if [ -n "$staging" ]; then rm -rf "$staging"; fi',
-        `  if [ -f "$0" ] && grep -q '${certificateScriptMarker}' "$0" 2>/dev/null; then rm -f -- "$0"; fi`,
+        `  if [ -f "$0" ] && grep -q '${daemonScriptMarker}' "$0" 2>/dev/null; then rm -f -- "$0"; fi`,
         "}",
         "trap cleanup EXIT",
         "",

@@ -1,0 +1,146 @@
+import { EngineClient } from "./endpoint";
+import { dockerApiRequest } from "./request";
+
+/** What a manager hands out and keeps: its node, where workers join it, and the join tokens. */
+export interface SwarmManagerState {
+    readonly nodeId: string;
+    /** `ip:2377`, the address workers dial. */
+    readonly managerAddress: string;
+    readonly workerToken: string;
+    readonly managerToken: string;
+}
+
+async function call(client: EngineClient, method: "GET" | "POST" | "DELETE", path: string, body?: unknown) {
+    const response = await dockerApiRequest(client, { method, path, body, timeoutMs: 60_000 });
+    let parsed: unknown;
+    try {
+        parsed = response.body ? JSON.parse(response.body) : undefined;
+    } catch {
+        parsed = undefined;
+    }
+    return { status: response.status, body: parsed, text: response.body.trim() };
+}
+
+/**
+ * Makes the daemon a swarm manager and returns what workers need, idempotently: a daemon that is
+ * already an active manager is read, not initialised again (GET /info, then GET /swarm); an
+ * inactive one is initialised (POST /swarm/init) listening on 2377 and advertising `advertiseAddress`.
+ * Anything else (a worker, a pending or locked node, live-restore on) is refused with what it is.
+ */
+export async function ensureSwarmManager(
+    client: EngineClient,
+    init: { readonly advertiseAddress: string; readonly defaultAddressPool: string },
+): Promise<SwarmManagerState> {
+    const info = await call(client, "GET", "/info");
+    if (info.status !== 200) {
+        throw new Error(`GET /info answered HTTP ${info.status}: ${info.text}`);
+    }
+    const { Swarm: swarm, LiveRestoreEnabled: liveRestore } = info.body as {
+        Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string };
+        LiveRestoreEnabled?: boolean;
+    };
+    const state = swarm?.LocalNodeState ?? "";
+    if (state === "" || state === "inactive") {
+        if (liveRestore) {
+            throw new Error(
+                "the daemon runs with live-restore, which swarm mode refuses: its settings have not been applied yet",
+            );
+        }
+        const initialised = await call(client, "POST", "/swarm/init", {
+            ListenAddr: "0.0.0.0:2377",
+            AdvertiseAddr: `${init.advertiseAddress}:2377`,
+            DefaultAddrPool: [init.defaultAddressPool],
+            SubnetSize: 24,
+        });
+        if (initialised.status !== 200) {
+            throw new Error(`POST /swarm/init answered HTTP ${initialised.status}: ${initialised.text}`);
+        }
+    } else if (state !== "active" || !swarm?.ControlAvailable) {
+        throw new Error(
+            `the daemon is a swarm node in state "${state}" but not an active manager; it cannot lead the swarm`,
+        );
+    }
+    const inspected = await call(client, "GET", "/swarm");
+    if (inspected.status !== 200) {
+        throw new Error(`GET /swarm answered HTTP ${inspected.status}: ${inspected.text}`);
+    }
+    const tokens = (inspected.body as { JoinTokens?: { Worker?: string; Manager?: string } }).JoinTokens ?? {};
+    const after = await call(client, "GET", "/info");
+    const node = (after.body as { Swarm?: { NodeID?: string; RemoteManagers?: { Addr?: string }[] } }).Swarm;
+    return {
+        nodeId: node?.NodeID ?? "",
+        managerAddress: node?.RemoteManagers?.[0]?.Addr ?? `${init.advertiseAddress}:2377`,
+        workerToken: tokens.Worker ?? "",
+        managerToken: tokens.Manager ?? "",
+    };
+}
+
+/** One node as `GET /nodes` lists it. */
+export interface SwarmNode {
+    readonly id: string;
+    readonly hostname: string;
+    readonly role: string;
+    readonly state: string;
+    readonly availability: string;
+}
+
+export async function listNodes(client: EngineClient): Promise<SwarmNode[]> {
+    const nodes = await call(client, "GET", "/nodes");
+    if (nodes.status !== 200) {
+        throw new Error(`GET /nodes answered HTTP ${nodes.status}: ${nodes.text}`);
+    }
+    return (
+        nodes.body as {
+            ID: string;
+            Description?: { Hostname?: string };
+            Spec?: { Role?: string; Availability?: string };
+            Status?: { State?: string };
+        }[]
+    ).map((node) => ({
+        id: node.ID,
+        hostname: node.Description?.Hostname ?? "",
+        role: node.Spec?.Role ?? "",
+        state: node.Status?.State ?? "",
+        availability: node.Spec?.Availability ?? "",
+    }));
+}
+
+/**
+ * Removes the workers that are down: instances the scale set removed, which left the swarm (or died)
+ * and would otherwise linger in `docker node ls`. Managers are never touched. Returns the removed
+ * nodes' host names.
+ */
+export async function pruneDownWorkers(client: EngineClient): Promise<string[]> {
+    const removed: string[] = [];
+    for (const node of await listNodes(client)) {
+        if (node.role === "worker" && node.state === "down") {
+            const deleted = await call(client, "DELETE", `/nodes/${encodeURIComponent(node.id)}?force=true`);
+            if (deleted.status !== 200 && deleted.status !== 404) {
+                throw new Error(`DELETE /nodes/${node.id} answered HTTP ${deleted.status}: ${deleted.text}`);
+            }
+            removed.push(node.hostname);
+        }
+    }
+    return removed;
+}
+
+/**
+ * Waits until no more than `workers` workers are still up (ready), as happens some seconds after
+ * the scale set removes instances: a worker that left is down at once, one that vanished is down
+ * when its heartbeats stop. Resolves with the nodes as they are then, at the latest after `timeoutMs`.
+ */
+export async function waitForWorkersAtMost(
+    client: EngineClient,
+    workers: number,
+    timeoutMs: number,
+): Promise<SwarmNode[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const nodes = await listNodes(client);
+        const up = nodes.filter((node) => node.role === "worker" && node.state !== "down").length;
+        if (up <= workers || Date.now() >= deadline) {
+            return nodes;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+}

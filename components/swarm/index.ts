@@ -1,0 +1,5 @@
+export { overlayAddressPool } from "./addressPool";
+export { joinScript } from "./joinScript";
+export { Swarm } from "./swarm";
+export type { SwarmArgs } from "./swarm";
+export { leaveSwarmScript, workerBoot } from "./workerBoot";

@@ -1,0 +1,95 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DialInputs, DockerEndpoint, engineClientOf, ensureSwarmManager } from "../engine";
+import { ClientTlsBundle, dialInputs } from "../pki/bundles";
+
+export interface SwarmManagerArgs {
+    /** The host's daemon, from the readiness gate. */
+    readonly endpoint: pulumi.Input<DockerEndpoint>;
+    readonly client: ClientTlsBundle;
+    /** The host's private IP: what workers dial (2377) on the virtual network. */
+    readonly advertiseAddress: pulumi.Input<string>;
+    /** Where overlay networks take their subnets; fixed when the swarm is created. */
+    readonly defaultAddressPool: pulumi.Input<string>;
+    /** Changes when the daemon may have changed (new VM, new settings): the swarm is looked at again. */
+    readonly revision: pulumi.Input<string>;
+}
+
+interface ManagerInputs extends DialInputs {
+    readonly advertiseAddress: string;
+    readonly defaultAddressPool: string;
+    readonly revision: string;
+}
+
+interface ManagerOutputs {
+    readonly host: string;
+    readonly port: number;
+    readonly advertiseAddress: string;
+    readonly defaultAddressPool: string;
+    readonly revision: string;
+    readonly nodeId: string;
+    readonly managerAddress: string;
+    /** Secrets (additionalSecretOutputs). */
+    readonly workerToken: string;
+    readonly managerToken: string;
+}
+
+async function ensure(inputs: ManagerInputs): Promise<ManagerOutputs> {
+    const state = await ensureSwarmManager(engineClientOf(inputs), {
+        advertiseAddress: inputs.advertiseAddress,
+        defaultAddressPool: inputs.defaultAddressPool,
+    });
+    return {
+        host: inputs.host,
+        port: inputs.port,
+        advertiseAddress: inputs.advertiseAddress,
+        defaultAddressPool: inputs.defaultAddressPool,
+        revision: inputs.revision,
+        ...state,
+    };
+}
+
+export const swarmManagerProvider: pulumi.dynamic.ResourceProvider<ManagerInputs, ManagerOutputs> = {
+    async create(inputs) {
+        const outs = await ensure(inputs);
+        return { id: outs.nodeId, outs };
+    },
+    async diff(_id, olds, news) {
+        const keys = ["host", "port", "advertiseAddress", "defaultAddressPool", "revision"] as const;
+        return { changes: keys.some((key) => olds[key] !== news[key]) };
+    },
+    async update(_id, _olds, news) {
+        return { outs: await ensure(news) };
+    },
+    // Leaving the swarm would strand the workers' tasks mid-destroy; the VM going away ends it anyway.
+};
+
+/**
+ * The host as the swarm's one manager, set up through the Engine API over the same mutual TLS as
+ * everything else: initialised once, read ever after (a daemon already managing a swarm is not
+ * initialised again), handing out the join tokens as secrets.
+ */
+export class SwarmManager extends pulumi.dynamic.Resource {
+    declare readonly managerAddress: pulumi.Output<string>;
+    declare readonly workerToken: pulumi.Output<string>;
+    declare readonly nodeId: pulumi.Output<string>;
+
+    constructor(name: string, args: SwarmManagerArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            swarmManagerProvider,
+            name,
+            {
+                ...dialInputs(args.endpoint, args.client),
+                advertiseAddress: args.advertiseAddress,
+                defaultAddressPool: args.defaultAddressPool,
+                revision: args.revision,
+                nodeId: undefined,
+                managerAddress: undefined,
+                workerToken: undefined,
+                managerToken: undefined,
+            },
+            { ...opts, additionalSecretOutputs: ["clientKeyPem", "workerToken", "managerToken"] },
+            "azure-docker-host",
+            "SwarmManager",
+        );
+    }
+}
