@@ -4,6 +4,8 @@
 //      that loads the same @pulumi modules;
 //  (c) the same evaluation of index.ts with ts-node type-checking (Pulumi's default) vs transpile-only
 //      (what tsconfig's `noCheck` selects), after checking that the type-checking mode really checks.
+//  (e) the same evaluation with 0, 3 and 50 swarm workers: flat is the target, since the workers
+//      are one scale set whose capacity is the count;
 //  (d) the readiness gate against a real dockerd that starts at a random moment: how long after the
 //      daemon first answers the gate notices (median, 95th percentile), and how often it knocks while
 //      waiting, for the steady poll against the backoff it replaced (needs root and dockerd).
@@ -76,12 +78,38 @@ async function alternate<T>(label: string, runs: number, once: Pair<() => Promis
     return { subject, baseline };
 }
 
+/** Like alternate, for more than two variants: each run measures every variant in turn. */
+async function rotate<T>(
+    label: string,
+    runs: number,
+    variants: readonly string[],
+    once: (variant: string) => Promise<T>,
+): Promise<Record<string, T[]>> {
+    const samples: Record<string, T[]> = Object.fromEntries(variants.map((variant) => [variant, []]));
+    for (let i = 0; i < warmupRuns + runs; i++) {
+        const warm = i < warmupRuns;
+        process.stderr.write(`${label}: ${warm ? "warm-up" : `run ${i - warmupRuns + 1}/${runs}`}\n`);
+        for (const variant of variants) {
+            const sample = await once(variant);
+            if (!warm) {
+                (samples[variant] ??= []).push(sample);
+            }
+        }
+    }
+    return samples;
+}
+
 async function typecheckMs(project: string): Promise<number> {
     return (await runChild(node, tscArgs(project), root)).wallMs;
 }
 
-async function evaluate(mode: TsNodeMode, script: string, ...args: string[]): Promise<ChildReport> {
-    const { stdout } = await runChild(node, modeArgs(mode, script, ...args), root, modeEnv(mode));
+async function evaluate(
+    mode: TsNodeMode,
+    script: string,
+    args: readonly string[] = [],
+    env: NodeJS.ProcessEnv = {},
+): Promise<ChildReport> {
+    const { stdout } = await runChild(node, modeArgs(mode, script, ...args), root, { ...modeEnv(mode), ...env });
     // The report is the last line; anything the SDK logged comes before it.
     const last = stdout.trim().split("\n").pop() ?? "";
     const report = parseReport(last);
@@ -130,12 +158,16 @@ async function main(): Promise<void> {
     });
     const evaluation = await alternate("(b) evaluation", runs, {
         subject: () => evaluate(transpileOnly, "bench/child/program.ts"),
-        baseline: () => evaluate(transpileOnly, "bench/child/empty.ts", ".bench/emptyProgram.ts"),
+        baseline: () => evaluate(transpileOnly, "bench/child/empty.ts", [".bench/emptyProgram.ts"]),
     });
     const tsNode = await alternate("(c) ts-node mode", runs, {
         subject: () => evaluate(typeChecking, "bench/child/program.ts"),
         baseline: () => evaluate(transpileOnly, "bench/child/program.ts"),
     });
+
+    const swarm = await rotate("(e) swarm workers", runs, ["0", "3", "50"], (workers) =>
+        evaluate(transpileOnly, "bench/child/program.ts", [], { BENCH_SWARM_WORKERS: workers }),
+    );
 
     const project = median(typecheck.subject);
     const oneFile = median(typecheck.baseline);
@@ -174,8 +206,13 @@ async function main(): Promise<void> {
             memoryRatio: checked.medianMaxRssKb / transpiled.medianMaxRssKb,
         },
     };
+    const workers = {
+        none: summarize(swarm["0"] ?? []),
+        three: summarize(swarm["3"] ?? []),
+        fifty: summarize(swarm["50"] ?? []),
+    };
     const gate = await gateLatency();
-    fs.writeFileSync(path.join(workDir, "results.json"), `${JSON.stringify({ ...results, gate }, null, 2)}\n`);
+    fs.writeFileSync(path.join(workDir, "results.json"), `${JSON.stringify({ ...results, workers, gate }, null, 2)}\n`);
 
     const { typecheck: a, evaluation: b, tsNodeMode: c } = results;
     console.log(
@@ -232,6 +269,29 @@ async function main(): Promise<void> {
                     mebibytes(transpiled.medianMaxRssKb),
                 ],
                 ["ratio type-checking / transpile-only", times(c.timeRatio), times(c.memoryRatio)],
+            ]),
+            "",
+            "(e) Evaluation of index.ts with swarm workers, transpile-only, one fresh process per run",
+            formatTable([
+                ["", "resources", "median wall", "median peak RSS"],
+                ...(
+                    [
+                        ["0 workers", workers.none],
+                        ["3 workers", workers.three],
+                        ["50 workers", workers.fifty],
+                    ] as const
+                ).map(([label, summary]) => [
+                    label,
+                    String(summary.resources),
+                    seconds(summary.medianWallMs),
+                    mebibytes(summary.medianMaxRssKb),
+                ]),
+                [
+                    "ratio 50 / 3 workers",
+                    "",
+                    times(workers.fifty.medianWallMs / workers.three.medianWallMs),
+                    times(workers.fifty.medianMaxRssKb / workers.three.medianMaxRssKb),
+                ],
             ]),
             "",
             ...gateLines(gate),

@@ -1,9 +1,18 @@
 /** Words that, in a property or output name, say it holds a credential. */
-const credentialWords = ["privatekey", "password", "passwd", "passphrase", "connectionstring"];
+const credentialWords = [
+    "privatekey",
+    "password",
+    "passwd",
+    "passphrase",
+    "connectionstring",
+    "jointoken",
+    "workertoken",
+    "managertoken",
+];
 
 /**
- * True when a name says its value is a private key, a password or a connection string:
- * privateKeyPem, sshPrivateKey, adminPassword, redisConnectionString, and the `<role>KeyPem` names
+ * True when a name says its value is a private key, a password, a connection string or a swarm
+ * join token: privateKeyPem, sshPrivateKey, adminPassword, redisConnectionString, workerToken, and the `<role>KeyPem` names
  * this stack gives PEM private keys (clientKeyPem, serverKeyPem). A public key names itself so.
  */
 export function namesCredential(name: string): boolean {

@@ -5,6 +5,7 @@ import { credentialOutputsSecret } from "./credentialOutputsSecret";
 import { dataDiskProtected } from "./dataDiskProtected";
 import { vmExtensionSettingsSecret } from "./extensionSettingsSecret";
 import { nsgAdminPortsClosed } from "./nsgAdminPorts";
+import { swarmPortsWithinVnet } from "./swarmPortsWithinVnet";
 import { vmSshKeysOnly } from "./vmSshKeysOnly";
 
 /** Every policy of the pack, freshly made: one policy keeps notes between the engine's two passes. */
@@ -17,5 +18,6 @@ export function azureDockerHostPolicies(): Policies {
         dataDiskProtected,
         containerHardened,
         containerPidsLimited,
+        swarmPortsWithinVnet,
     ];
 }

@@ -2,6 +2,27 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { arrivedAsSecret } from "../lib/secretness";
 
 export const vmExtensionType = "azure-native:compute:VirtualMachineExtension";
+export const scaleSetType = "azure-native:compute:VirtualMachineScaleSet";
+
+/**
+ * The property that carries protected settings, if this resource has any: a VM extension's own
+ * protectedSettings, or a scale set's virtualMachineProfile when one of its extensions has them (a
+ * secret inside makes Pulumi keep the whole top-level property secret, and only that can be seen).
+ */
+function protectedProperty(type: string, props: Record<string, unknown>): string | undefined {
+    if (type === vmExtensionType) {
+        return "protectedSettings" in props ? "protectedSettings" : undefined;
+    }
+    if (type === scaleSetType) {
+        const profile = props.virtualMachineProfile as
+            { extensionProfile?: { extensions?: { protectedSettings?: unknown }[] } } | undefined;
+        const carries = profile?.extensionProfile?.extensions?.some(
+            (extension) => extension.protectedSettings !== undefined,
+        );
+        return carries ? "virtualMachineProfile" : undefined;
+    }
+    return undefined;
+}
 
 /**
  * protectedSettings carry what Azure encrypts and never returns (here the Docker server's key), so
@@ -22,16 +43,18 @@ export function vmExtensionSettingsSecret(): ResourceValidationPolicy {
     return {
         name: "vm-extension-protected-settings-secret",
         description:
-            "VM extensions hold their protectedSettings as a Pulumi secret, so state never keeps them in plain text.",
+            "VM and scale set extensions hold their protectedSettings as a Pulumi secret, so state never keeps them in plain text.",
         enforcementLevel: "remediate",
         remediationSteps: "Wrap the whole protectedSettings value in pulumi.secret(...).",
         remediateResource: (args) => {
-            if (args.type === vmExtensionType && "protectedSettings" in args.props) {
-                arrivedSecret.set(args.urn, arrivedAsSecret(args.props, "protectedSettings"));
+            const property = protectedProperty(args.type, args.props);
+            if (property !== undefined) {
+                arrivedSecret.set(args.urn, arrivedAsSecret(args.props, property));
             }
         },
         validateResource: (args, reportViolation) => {
-            if (args.type !== vmExtensionType || !("protectedSettings" in args.props)) {
+            const property = protectedProperty(args.type, args.props);
+            if (property === undefined) {
                 return;
             }
             const secret = arrivedSecret.get(args.urn);
@@ -42,7 +65,7 @@ export function vmExtensionSettingsSecret(): ResourceValidationPolicy {
                 );
             } else if (!secret) {
                 reportViolation(
-                    "protectedSettings is not a secret, so Pulumi state would keep it in plain text; wrap the whole value in pulumi.secret(...)",
+                    `${property} carries protected settings but is not a secret, so Pulumi state would keep them in plain text; wrap the protected settings in pulumi.secret(...)`,
                 );
             }
         },

@@ -4,7 +4,22 @@ import * as path from "path";
 import { runTool } from "./tools";
 
 /** Applets the rehearsal containers use; each is a link to the one static binary. */
-const applets = ["sh", "sleep", "test", "touch", "seq", "cat", "echo", "stat", "grep", "id"];
+const applets = [
+    "sh",
+    "sleep",
+    "test",
+    "touch",
+    "seq",
+    "cat",
+    "echo",
+    "stat",
+    "grep",
+    "id",
+    "mkdir",
+    "httpd",
+    "nc",
+    "printf",
+];
 /** The folders the services' images give their user (999 in the official redis and mongo images). */
 const serviceUserFolders = ["data", "data/db", "data/configdb"];
 

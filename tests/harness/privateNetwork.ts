@@ -12,12 +12,24 @@ export class PrivateNetwork {
     private constructor(
         private readonly holder: ChildProcess,
         readonly pid: number,
+        private readonly ownHostname: boolean,
     ) {}
 
-    static async create(): Promise<PrivateNetwork> {
+    /** With `hostname`, the namespace has a host name of its own too (a UTS namespace), as a VM has. */
+    static async create(hostname?: string): Promise<PrivateNetwork> {
+        const uts = hostname === undefined ? [] : ["--uts"];
+        const naming = hostname === undefined ? "" : `hostname '${hostname}' && `;
         const holder = spawn(
             "unshare",
-            ["--net", "--fork", "--kill-child", "sh", "-c", "ip link set lo up && echo ready && exec sleep 86400"],
+            [
+                "--net",
+                ...uts,
+                "--fork",
+                "--kill-child",
+                "sh",
+                "-c",
+                `${naming}ip link set lo up && echo ready && exec sleep 86400`,
+            ],
             {
                 stdio: ["ignore", "pipe", "pipe"],
             },
@@ -32,12 +44,13 @@ export class PrivateNetwork {
             );
         });
         const pid = await childPidOf(holder.pid ?? 0);
-        return new PrivateNetwork(holder, pid);
+        return new PrivateNetwork(holder, pid, hostname !== undefined);
     }
 
     /** Argument list that runs `command` inside this namespace. */
     wrap(command: string, args: readonly string[]): [string, string[]] {
-        return ["nsenter", [`--net=/proc/${this.pid}/ns/net`, "--", command, ...args]];
+        const uts = this.ownHostname ? [`--uts=/proc/${this.pid}/ns/uts`] : [];
+        return ["nsenter", [`--net=/proc/${this.pid}/ns/net`, ...uts, "--", command, ...args]];
     }
 
     /** Runs a command inside the namespace to completion; `input` is text, or a file to read (binary) as stdin. */

@@ -19,21 +19,46 @@ interface Generated {
     readonly scripts: ReadonlyMap<string, string>;
 }
 
-/** What the program hands the VM, read off the mocked resources exactly as Azure would receive it. */
-async function generated(provisioner: (typeof provisioners)[number]): Promise<Generated> {
-    const run = await runProgram(validConfig({ provisioner }));
-    const vm = run.one("azure-native:compute:VirtualMachine", "docker-vm");
-    const userData = decodeBase64((vm.inputs.osProfile as { customData: string }).customData);
-    const cloudConfig = parseCloudConfig<{ runcmd: string[][]; bootcmd: string[][] }>(userData);
+/** The VMs the program boots: the host, per provisioner, and a swarm worker. */
+const targets = [...provisioners, "swarm worker"] as const;
+type Target = (typeof targets)[number];
+
+/** What the program hands a VM, read off the mocked resources exactly as Azure would receive it. */
+async function generated(target: Target): Promise<Generated> {
+    const worker = target === "swarm worker";
+    const run = await runProgram(validConfig(worker ? { swarmWorkers: "2" } : { provisioner: target }));
+    const profile = worker
+        ? unwrapSecret<any>(
+              run.one("azure-native:compute:VirtualMachineScaleSet", "docker-workers").inputs.virtualMachineProfile,
+          )
+        : run.one("azure-native:compute:VirtualMachine", "docker-vm").inputs;
+    const userData = decodeBase64(profile.osProfile.customData);
+    const cloudConfig = parseCloudConfig<{
+        runcmd?: string[][];
+        bootcmd?: string[][];
+        write_files: { path: string; permissions: string; content: string }[];
+    }>(userData);
     const scripts = new Map<string, string>();
     for (const module of ["bootcmd", "runcmd"] as const) {
-        cloudConfig[module].forEach((command, index) => {
+        (cloudConfig[module] ?? []).forEach((command, index) => {
             assert.deepStrictEqual(command.slice(0, 2), ["sh", "-c"], `${module} entries run through sh -c`);
             scripts.set(`${module}[${index}]`, `#!/bin/sh\n${command[2]}\n`);
         });
     }
-    for (const extension of run.ofType("azure-native:compute:VirtualMachineExtension")) {
-        const script = unwrapSecret<{ script?: string }>(extension.inputs.protectedSettings).script;
+    for (const file of cloudConfig.write_files.filter((written) => written.permissions === "0755")) {
+        scripts.set(file.path, file.content);
+    }
+    const extensions = worker
+        ? profile.extensionProfile.extensions.map((extension: any) => ({
+              name: extension.name,
+              protectedSettings: extension.protectedSettings,
+          }))
+        : run.ofType("azure-native:compute:VirtualMachineExtension").map((extension) => ({
+              name: extension.name,
+              protectedSettings: extension.inputs.protectedSettings,
+          }));
+    for (const extension of extensions) {
+        const script = unwrapSecret<{ script?: string }>(extension.protectedSettings).script;
         if (script !== undefined) {
             scripts.set(`${extension.name} script`, decodeBase64(script));
         }
@@ -65,10 +90,10 @@ describe("generated provisioning against cloud-init and shellcheck (rehearsal)",
             requireTools(this, "cloud-init");
         });
 
-        for (const provisioner of provisioners) {
-            it(`accepts the ${provisioner} user data`, async () => {
-                const { userData } = await generated(provisioner);
-                const result = schemaCheck(`${provisioner}.yaml`, userData);
+        for (const target of targets) {
+            it(`accepts the ${target} user data`, async () => {
+                const { userData } = await generated(target);
+                const result = schemaCheck(`${target.replace(" ", "-")}.yaml`, userData);
                 assert.strictEqual(result.status, 0, result.stdout + result.stderr);
                 assert.match(result.stdout, /Valid cloud-config/);
             });
@@ -108,10 +133,10 @@ describe("generated provisioning against cloud-init and shellcheck (rehearsal)",
             requireTools(this, "shellcheck");
         });
 
-        for (const provisioner of provisioners) {
-            it(`finds nothing in the shell the ${provisioner} VM runs`, async () => {
-                const { scripts } = await generated(provisioner);
-                assert.ok(scripts.size >= (provisioner === "cloud-init" ? 3 : 2));
+        for (const target of targets) {
+            it(`finds nothing in the shell the ${target} VM runs`, async () => {
+                const { scripts } = await generated(target);
+                assert.ok(scripts.size >= (target === "docker-extension" ? 2 : 3), [...scripts.keys()].join(", "));
                 for (const [name, script] of scripts) {
                     const result = shellcheck(script);
                     assert.strictEqual(result.status, 0, `${name}:\n${result.stdout}${result.stderr}`);

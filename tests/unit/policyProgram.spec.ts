@@ -20,9 +20,9 @@ interface EngineView {
     propertyDependencies: Map<string, Record<string, string[]>>;
 }
 
-async function evaluate(provisioner: string): Promise<EngineView> {
+async function evaluate(provisioner: string, overrides: Record<string, string> = {}): Promise<EngineView> {
     const propertyDependencies = new Map<string, Record<string, string[]>>();
-    const run = await runProgram(validConfig({ provisioner }), {
+    const run = await runProgram(validConfig({ provisioner, ...overrides }), {
         stack: stackName,
         prepare: () => {
             // The recording mocks keep options but not property dependencies; read them the same way.
@@ -63,7 +63,8 @@ function fixtureOf(view: EngineView, resource: RecordedResource, props: "inputs"
         type: resource.type,
         name: resource.name,
         urn,
-        props: props === "inputs" ? resource.inputs : view.outputs.get(urn)!,
+        // The engine's outputs echo the inputs; a flaw planted in the inputs shows in them too.
+        props: props === "inputs" ? resource.inputs : { ...view.outputs.get(urn)!, ...resource.inputs },
         opts: {
             protect: resource.options.protect,
             deleteBeforeReplace: resource.options.deleteBeforeReplace,
@@ -179,3 +180,50 @@ for (const provisioner of ["docker-extension", "cloud-init"]) {
         });
     });
 }
+
+describe("policy pack on the program with a swarm of 3 workers", () => {
+    let view: EngineView;
+    let stack: ResourceFixture;
+    before(async () => {
+        view = await evaluate("docker-extension", { swarmWorkers: "3" });
+        stack = await stackFixture(view.run);
+    });
+
+    it("passes every policy with no violation", async () => {
+        assert.ok(view.run.ofType("azure-native:compute:VirtualMachineScaleSet").length === 1);
+        assert.deepStrictEqual(await packViolations(view, stack), []);
+    });
+
+    it("would catch a swarm port open beyond the virtual network, and a scale set's join token in the clear", async () => {
+        const flawed = (resource: RecordedResource): RecordedResource[] => {
+            const inputs = resource.inputs as Record<string, any>;
+            switch (resource.type) {
+                case "azure-native:network:NetworkSecurityGroup":
+                    return [
+                        withInputs(resource, {
+                            securityRules: unwrapSecret<any[]>(inputs.securityRules).map((rule) =>
+                                rule.name === "allow-swarm-gossip-udp"
+                                    ? { ...rule, sourceAddressPrefix: "203.0.113.0/24" }
+                                    : rule,
+                            ),
+                        }),
+                    ];
+                case "azure-native:compute:VirtualMachineScaleSet":
+                    return [
+                        withInputs(resource, { virtualMachineProfile: unwrapSecret(inputs.virtualMachineProfile) }),
+                    ];
+                default:
+                    return [resource];
+            }
+        };
+        const violations = await packViolations(view, stack, view.run.resources.flatMap(flawed));
+        assert.deepStrictEqual(violations.map((violation) => violation.policy).sort(), [
+            "swarm-ports-within-virtual-network",
+            "vm-extension-protected-settings-secret",
+        ]);
+        assert.match(
+            violations.find((violation) => violation.policy === "swarm-ports-within-virtual-network")!.message,
+            /rule "allow-swarm-gossip-udp" lets "203\.0\.113\.0\/24" reach 7946 \(swarm gossip\); admit the virtual network only \(10\.20\.0\.0\/16\)/,
+        );
+    });
+});

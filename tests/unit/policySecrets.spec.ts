@@ -54,7 +54,7 @@ describe("policy vm-extension-protected-settings-secret", () => {
 
     it("reports protectedSettings in plain text, or secret only in part", async () => {
         const plain =
-            "protectedSettings is not a secret, so Pulumi state would keep it in plain text; wrap the whole value in pulumi.secret(...)";
+            "protectedSettings carries protected settings but is not a secret, so Pulumi state would keep them in plain text; wrap the protected settings in pulumi.secret(...)";
         assert.deepStrictEqual(await messages(extension({ script: "IyEvYmluL3No" })), [plain]);
         assert.deepStrictEqual(await messages(extension({ script: secret("IyEvYmluL3No") })), [plain]);
     });

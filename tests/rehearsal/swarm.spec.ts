@@ -1,0 +1,354 @@
+import "../harness/mocks";
+import * as assert from "assert";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import { leaveSwarmScript } from "../../components/swarm/workerBoot";
+import { busyboxRootfsTar } from "../harness/busyboxImage";
+import { runAsCustomScript } from "../harness/customScript";
+import { decodeBase64, parseCloudConfig } from "../harness/declaredInputs";
+import { LocalDockerd } from "../harness/localDockerd";
+import { mocks, unwrapSecret } from "../harness/mocks";
+import { ProgramRun, runProgram, validConfig } from "../harness/program";
+import { provisionHost } from "../harness/provisionedHost";
+import { kernelHasOverlayEncryption, SwarmLab } from "../harness/swarmLab";
+import { requireRoot, requireTools } from "../harness/tools";
+
+const managerType = "pulumi-nodejs:dynamic/azure-docker-host:SwarmManager";
+const membershipType = "pulumi-nodejs:dynamic/azure-docker-host:SwarmMembership";
+const image = "rehearsal/busybox:static";
+const overlay = "azure-docker-host-swarm";
+
+interface Material {
+    readonly caCertPem: string;
+    readonly certPem: string;
+    readonly keyPem: string;
+}
+
+/**
+ * A real swarm on this machine: three dockerd in their own network namespaces on one private
+ * segment, as a manager VM and two workers on a subnet. The manager is the program's host (its
+ * daemon configured as the provisioning configures it, TLS and all) and is made a manager by the
+ * program's serialized SwarmManager provider over mutual TLS; the workers run the program's worker
+ * daemon.json and join with the program's join script, run as the CustomScript handler runs it.
+ */
+describe("a swarm of three nodes built by the program (rehearsal)", function () {
+    this.timeout(300_000);
+    let lab: SwarmLab | undefined;
+    const daemons: LocalDockerd[] = [];
+    let run: ProgramRun;
+    let material: Material;
+    let encrypted = false;
+    let managerOuts: { managerAddress: string; workerToken: string; nodeId: string };
+
+    const manager = () => daemons[0]!;
+    const dial = () => ({
+        host: "127.0.0.1",
+        port: 2376,
+        caCertPem: material.caCertPem,
+        clientCertPem: material.certPem,
+        clientKeyPem: material.keyPem,
+    });
+
+    before(async function () {
+        requireRoot(this);
+        requireTools(this, "dockerd", "docker", "unshare", "nsenter", "ip", "busybox", "curl", "python3");
+        run = await runProgram(validConfig({ swarmWorkers: "2", provisioner: "docker-extension" }), { realTls: true });
+        const provider = run.one("pulumi:providers:docker", "docker-docker").inputs;
+        material = {
+            caCertPem: String(unwrapSecret(provider.caMaterial)),
+            certPem: String(unwrapSecret(provider.certMaterial)),
+            keyPem: String(unwrapSecret(provider.keyMaterial)),
+        };
+        encrypted = await kernelHasOverlayEncryption();
+        if (!encrypted) {
+            console.log(
+                "      this kernel has no rfc4106(gcm(aes)) for IPsec: the overlay runs unencrypted here (the specs assert the option)",
+            );
+        }
+        lab = await SwarmLab.create(3);
+        const host = provisionHost("docker-extension", run);
+        daemons.push(
+            await LocalDockerd.start(lab.nodes[0]!.network, host.first.launch, { executable: host.executable }),
+        );
+        const workerUserData = decodeBase64(
+            unwrapSecret<any>(
+                run.one("azure-native:compute:VirtualMachineScaleSet", "docker-workers").inputs.virtualMachineProfile,
+            ).osProfile.customData,
+        );
+        const daemonJson = parseCloudConfig(workerUserData).write_files.find(
+            (file: any) => file.path === "/etc/docker/daemon.json",
+        );
+        for (const node of lab.nodes.slice(1)) {
+            daemons.push(
+                await LocalDockerd.start(node.network, ({ rooted, adminSocket }) => ({
+                    files: [
+                        { path: "/etc/docker/daemon.json", mode: daemonJson.permissions, content: daemonJson.content },
+                    ],
+                    flags: [`--config-file=${rooted("/etc/docker/daemon.json")}`, `-H=unix://${adminSocket}`],
+                })),
+            );
+        }
+        const rootfs = busyboxRootfsTar();
+        try {
+            for (const daemon of daemons) {
+                assert.strictEqual(daemon.admin(["import", rootfs.tar, image]).status, 0);
+            }
+        } finally {
+            rootfs.dispose();
+        }
+    });
+
+    after(async () => {
+        for (const daemon of daemons.reverse()) {
+            await daemon.stop().catch(() => undefined);
+        }
+        await lab?.close();
+    });
+
+    it("makes the host a manager through the program's provider over mutual TLS, and reads it back the same", async () => {
+        const declared = run.one(managerType, "docker-manager").inputs;
+        const request = {
+            kind: "dynamic",
+            provider: declared.__provider,
+            method: "create",
+            inputs: {
+                ...dial(),
+                advertiseAddress: lab!.nodes[0]!.address,
+                defaultAddressPool: declared.defaultAddressPool,
+                revision: "rehearsal",
+            },
+        };
+        const created = await lab!.nodes[0]!.network.ask<{ result: { outs: typeof managerOuts } }>(request);
+        assert.ok(created.ok, created.error);
+        managerOuts = created.result.outs;
+        assert.strictEqual(managerOuts.managerAddress, "10.99.0.1:2377");
+        assert.match(managerOuts.workerToken, /^SWMTKN-1-/);
+        // A second run finds an active manager and reads it: same node, same token.
+        const again = await lab!.nodes[0]!.network.ask<{ result: { outs: typeof managerOuts } }>(request);
+        assert.ok(again.ok, again.error);
+        assert.deepStrictEqual(
+            [again.result.outs.nodeId, again.result.outs.workerToken],
+            [managerOuts.nodeId, managerOuts.workerToken],
+        );
+    });
+
+    it("joins both workers with the program's join script, which leaves nothing behind and is idempotent", async () => {
+        // The program, once the manager has answered: its scale set's extension carries the real token.
+        const joined = await runProgram(validConfig({ swarmWorkers: "2", provisioner: "docker-extension" }), {
+            prepare: () =>
+                mocks.overrideState(managerType, () => ({
+                    ...managerOuts,
+                    managerAddress: managerOuts.managerAddress,
+                })),
+        });
+        const profile = unwrapSecret<any>(
+            joined.one("azure-native:compute:VirtualMachineScaleSet", "docker-workers").inputs.virtualMachineProfile,
+        );
+        const script = decodeBase64(
+            unwrapSecret<{ script: string }>(profile.extensionProfile.extensions[0].protectedSettings).script,
+        );
+        for (const [index, node] of lab!.nodes.slice(1).entries()) {
+            const first = await runAsCustomScript(node.network, script, daemons[index + 1]!.socket);
+            assert.strictEqual(first.status, 0, first.stderr + first.stdout);
+            assert.match(first.stdout, /joined the swarm managed at 10\.99\.0\.1:2377/);
+            assert.deepStrictEqual(first.leftInDownloadFolder, [], "the script, token included, stayed on disk");
+            assert.deepStrictEqual(first.stubCalls, ["cloud-init status --wait"]);
+            const second = await runAsCustomScript(node.network, script, daemons[index + 1]!.socket);
+            assert.strictEqual(second.status, 0, second.stderr);
+            assert.match(second.stdout, /already part of a swarm \(active\)/);
+        }
+        await until(() => readyNodes().length === 3, "three ready nodes");
+    });
+
+    it("fails a worker that cannot reach the manager, naming the address it tried", async () => {
+        const script = (await import("../../components/swarm/joinScript")).joinScript(
+            "10.99.0.250:2377",
+            managerOuts.workerToken,
+            1,
+        );
+        const lonely = await LocalDockerd.start(lab!.nodes[2]!.network, ({ adminSocket }) => ({
+            files: [],
+            flags: [`-H=unix://${adminSocket}`],
+        }));
+        try {
+            const result = await runAsCustomScript(lab!.nodes[2]!.network, script, lonely.socket);
+            assert.strictEqual(result.status, 1);
+            assert.match(
+                result.stderr,
+                /could not join the swarm managed at 10\.99\.0\.250:2377 after 1 attempts: HTTP 503/,
+            );
+        } finally {
+            await lonely.stop();
+        }
+    });
+
+    it("spreads a replicated service of three tasks over the three nodes, on the overlay the program declares", async () => {
+        const options = encrypted ? ["--opt", "encrypted"] : [];
+        const network = manager().admin([
+            "network",
+            "create",
+            "--driver",
+            "overlay",
+            "--attachable",
+            ...options,
+            overlay,
+        ]);
+        assert.strictEqual(network.status, 0, network.stderr);
+        const service = manager().admin([
+            "service",
+            "create",
+            "--detach",
+            "--name",
+            "spread",
+            "--replicas",
+            "3",
+            "--replicas-max-per-node",
+            "1",
+            "--network",
+            overlay,
+            "--no-resolve-image",
+            image,
+            "sleep",
+            "3600",
+        ]);
+        assert.strictEqual(service.status, 0, service.stderr);
+        await until(() => runningTasks().length === 3, "three running tasks");
+        assert.strictEqual(new Set(runningTasks()).size, 3, "two tasks share a node");
+    });
+
+    it("lets a task on a worker reach a container on the manager by name over the overlay", async () => {
+        const stand = manager().admin([
+            "run",
+            "--detach",
+            "--name",
+            "redis",
+            "--network",
+            overlay,
+            "--network-alias",
+            "redis",
+            image,
+            "sh",
+            "-c",
+            "mkdir -p /tmp/www && echo pong > /tmp/www/hello && exec httpd -f -p 8080 -h /tmp/www",
+        ]);
+        assert.strictEqual(stand.status, 0, stand.stderr);
+        const worker = daemons[1]!;
+        const task = worker
+            .admin(["ps", "-q", "--filter", "label=com.docker.swarm.service.name=spread"])
+            .stdout.trim()
+            .split("\n")[0];
+        assert.ok(task, "no task on the first worker");
+        // An HTTP request by hand: busybox's nc resolves the name through Docker's embedded DNS.
+        const request = String.raw`printf 'GET /hello HTTP/1.0\r\n\r\n' | nc redis 8080`;
+        await until(
+            () => /\r\n\r\npong\n?$/.test(worker.admin(["exec", task, "sh", "-c", request]).stdout),
+            "a reply over the overlay",
+        );
+    });
+
+    it("leaves the swarm when Azure schedules the worker's removal, and the reconcile removes it from the node list", async () => {
+        const departing = lab!.nodes[2]!;
+        const imds = await standInMetadataService(departing.network, "worker-2");
+        try {
+            const watcher = await runAsCustomScript(departing.network, leaveSwarmScript(), daemons[2]!.socket);
+            assert.strictEqual(watcher.status, 0, watcher.stderr);
+            assert.match(watcher.stdout, /left the swarm: Azure scheduled this VM's removal \(event E-terminate-1\)/);
+            assert.deepStrictEqual(imds.acknowledged(), [{ StartRequests: [{ EventId: "E-terminate-1" }] }]);
+        } finally {
+            imds.close();
+        }
+        const declared = run.one(membershipType, "docker-membership").inputs;
+        const reconciled = await lab!.nodes[0]!.network.ask<{ result: { outs: { removed: string[] } } }>({
+            kind: "dynamic",
+            provider: declared.__provider,
+            method: "create",
+            inputs: { ...dial(), workers: 1, scaleSetRevision: "rehearsal" },
+        });
+        assert.ok(reconciled.ok, reconciled.error);
+        assert.strictEqual(reconciled.result.outs.removed.length, 1);
+        const nodes = manager().admin(["node", "ls", "--format", "{{.ID}} {{.Status}}"]).stdout.trim().split("\n");
+        assert.strictEqual(nodes.length, 2, nodes.join("\n"));
+        assert.ok(
+            nodes.every((line) => line.endsWith(" Ready")),
+            nodes.join("\n"),
+        );
+    });
+
+    function readyNodes(): string[] {
+        return manager()
+            .admin(["node", "ls", "--format", "{{.ID}} {{.Status}}"])
+            .stdout.trim()
+            .split("\n")
+            .filter((line) => line.endsWith(" Ready"));
+    }
+
+    function runningTasks(): string[] {
+        return manager()
+            .admin([
+                "service",
+                "ps",
+                "spread",
+                "--filter",
+                "desired-state=running",
+                "--format",
+                "{{.Node}} {{.CurrentState}}",
+            ])
+            .stdout.trim()
+            .split("\n")
+            .filter((line) => / Running /.test(line))
+            .map((line) => line.split(" ")[0]!);
+    }
+});
+
+async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+        if (Date.now() > deadline) {
+            throw new Error(`no ${what} within ${timeoutMs / 1000} s`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+}
+
+/**
+ * Azure's instance metadata service as a departing scale set instance sees it: its name, and a
+ * Terminate event naming it. Listens on 169.254.169.254:80 inside the node's namespace and keeps
+ * what is posted back (the acknowledgement that lets Azure go ahead).
+ */
+async function standInMetadataService(network: SwarmLab["nodes"][number]["network"], name: string) {
+    await network.run("ip", ["addr", "add", "169.254.169.254/32", "dev", "lo"]);
+    const posts = `${fs.mkdtempSync("/tmp/adh-imds-")}/posts`;
+    const server = `
+const http = require("http");
+const fs = require("fs");
+const events = { DocumentIncarnation: 1, Events: [{ EventId: "E-terminate-1", EventType: "Terminate", ResourceType: "VirtualMachine", Resources: [${JSON.stringify(name)}], EventStatus: "Scheduled", NotBefore: "Mon, 30 Nov 2026 10:00:00 GMT" }] };
+http.createServer((request, response) => {
+  if (request.headers.metadata !== "true") { response.writeHead(400); return response.end("Required metadata header not specified"); }
+  let body = "";
+  request.on("data", (chunk) => (body += chunk));
+  request.on("end", () => {
+    if (request.url.startsWith("/metadata/instance/compute/name")) { return response.end(${JSON.stringify(name)}); }
+    if (request.url.startsWith("/metadata/scheduledevents")) {
+      if (request.method === "POST") { fs.appendFileSync(${JSON.stringify(posts)}, body + "\\n"); return response.end(); }
+      response.setHeader("Content-Type", "application/json");
+      return response.end(JSON.stringify(events));
+    }
+    response.writeHead(404); response.end();
+  });
+}).listen(80, "169.254.169.254", () => console.log("ready"));
+`;
+    const [command, args] = network.wrap(process.execPath, ["-e", server]);
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    return {
+        acknowledged: () =>
+            fs.existsSync(posts)
+                ? fs
+                      .readFileSync(posts, "utf8")
+                      .trim()
+                      .split("\n")
+                      .map((line) => JSON.parse(line) as unknown)
+                : [],
+        close: () => child.kill("SIGKILL"),
+    };
+}
