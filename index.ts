@@ -26,5 +26,7 @@ export = async () => {
         provisioner: outputs.provisioner,
         swarmWorkers: outputs.swarmWorkers,
         swarmManagerAddress: outputs.swarmManagerAddress,
+        backupVaultId: outputs.backupVaultId,
+        backupInstanceId: outputs.backupInstanceId,
     };
 };

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DataDiskBackup } from "./components/backup";
 import { dockerUrl } from "./components/engine";
 import { DockerHost } from "./components/host";
 import { hostnameFor, Network } from "./components/network";
@@ -32,6 +33,9 @@ export interface StackOutputs {
     readonly swarmWorkers: number;
     /** `ip:2377` on the virtual network, where workers join; only with a swarm. */
     readonly swarmManagerAddress: pulumi.Output<string> | undefined;
+    /** The backup vault and the data disk's backup instance; only with backups on. */
+    readonly backupVaultId: pulumi.Output<string> | undefined;
+    readonly backupInstanceId: pulumi.Output<string> | undefined;
 }
 
 /**
@@ -76,6 +80,7 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
         dockerPort: settings.dockerPort,
         swarm,
         dataDiskSizeGb: settings.dataDiskSizeGb,
+        ...(settings.dataDiskSource ? { dataDiskSource: settings.dataDiskSource } : {}),
         readinessTimeoutSeconds: settings.readinessTimeoutSeconds,
         resourceGroupName: network.resourceGroupName,
         location: network.location,
@@ -85,6 +90,16 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
         server: pki.server,
         client: pki.client,
     });
+
+    const backup =
+        config.backup.retentionDays > 0
+            ? new DataDiskBackup(name, {
+                  retentionDays: config.backup.retentionDays,
+                  diskId: host.dataDiskId,
+                  diskName: host.dataDiskName,
+                  location: network.location,
+              })
+            : undefined;
 
     const cluster = swarm
         ? new Swarm(name, {
@@ -132,6 +147,8 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
         provisioner: deployment.provisioner,
         swarmWorkers: config.swarm.workers,
         swarmManagerAddress: cluster?.managerAddress,
+        backupVaultId: backup?.vaultId,
+        backupInstanceId: backup?.instanceId,
     };
 }
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./errors";
 import { readCertificates } from "./readers/certificates";
-import { readHost, readSwarm } from "./readers/host";
+import { readBackup, readHost, readSwarm } from "./readers/host";
 import { readNetwork } from "./readers/network";
 import { readServices } from "./readers/services";
 import { ConfigReader, RawConfig } from "./reader";
@@ -24,6 +24,7 @@ export function loadStackConfig(
         certificates: readCertificates(reader),
         services: readServices(reader),
         swarm: readSwarm(reader),
+        backup: readBackup(reader),
     };
     if (reader.problems.length > 0) {
         throw new ConfigError(identity.project, reader.problems);

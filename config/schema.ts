@@ -78,6 +78,17 @@ export const configSchema = {
         description: "Size in GiB of the managed data disk that holds Docker's data and outlives the VM.",
         default: 64,
     },
+    dataDiskSource: {
+        type: "string",
+        description:
+            "Resource id of a snapshot or managed disk (a restored backup) the data disk is made from; empty (the default) makes an empty disk. See 'Backups and restore' before changing it on an existing stack.",
+        default: "",
+    },
+    backupRetentionDays: {
+        type: "integer",
+        description: "Days each daily Azure Backup snapshot of the data disk is kept, 1 to 360; 0 turns backups off.",
+        default: 7,
+    },
     caValidityHours: {
         type: "integer",
         description: "Validity of the certificate authority, in hours.",

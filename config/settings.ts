@@ -28,6 +28,8 @@ export interface HostSettings {
     readonly provisioner: ProvisionerSetting;
     readonly dockerPort: number;
     readonly dataDiskSizeGb: number;
+    /** A snapshot or disk the data disk is copied from; undefined: an empty disk. */
+    readonly dataDiskSource: string | undefined;
     readonly readinessTimeoutSeconds: number;
 }
 
@@ -71,6 +73,12 @@ export interface SwarmSettings {
     readonly workerVmSize: string;
 }
 
+/** Azure Backup of the data disk. */
+export interface BackupSettings {
+    /** Days a daily snapshot is kept; 0: no backups at all. */
+    readonly retentionDays: number;
+}
+
 export interface StackConfig {
     readonly project: string;
     readonly stack: string;
@@ -81,6 +89,7 @@ export interface StackConfig {
     readonly certificates: CertificateSettings;
     readonly services: ServicesSettings;
     readonly swarm: SwarmSettings;
+    readonly backup: BackupSettings;
 }
 
 export interface StackIdentity {

@@ -26,6 +26,8 @@ export interface DockerHostArgs {
     /** A swarm manager's daemon; off by default. */
     readonly swarm?: pulumi.Input<boolean>;
     readonly dataDiskSizeGb: pulumi.Input<number>;
+    /** A snapshot or disk the data disk is copied from (a restore); without one the disk starts empty. */
+    readonly dataDiskSource?: string;
     readonly readinessTimeoutSeconds: pulumi.Input<number>;
     readonly resourceGroupName: pulumi.Input<string>;
     readonly location: pulumi.Input<string>;
@@ -47,6 +49,7 @@ export interface DockerHostArgs {
 export class DockerHost extends pulumi.ComponentResource {
     readonly vmName: pulumi.Output<string>;
     readonly dataDiskId: pulumi.Output<string>;
+    readonly dataDiskName: pulumi.Output<string>;
     /** From the readiness gate: known only once the daemon answers. */
     readonly endpoint: pulumi.Output<DockerEndpoint>;
     readonly sshPublicKey: pulumi.Output<string>;
@@ -99,11 +102,15 @@ export class DockerHost extends pulumi.ComponentResource {
                 ...placement,
                 sku: { name: "StandardSSD_LRS" },
                 diskSizeGB: args.dataDiskSizeGb,
-                creationData: { createOption: "Empty" },
+                // A copy keeps the source's file system, labelled as ours, which the boot script keeps.
+                creationData: args.dataDiskSource
+                    ? { createOption: "Copy", sourceResourceId: args.dataDiskSource }
+                    : { createOption: "Empty" },
             },
             { parent: this, protect: true },
         );
         this.dataDiskId = dataDisk.id;
+        this.dataDiskName = dataDisk.name;
 
         const vm = new compute.VirtualMachine(
             `${name}-vm`,
@@ -172,6 +179,8 @@ export class DockerHost extends pulumi.ComponentResource {
                     "osProfile.adminUsername",
                     "osProfile.linuxConfiguration.ssh",
                     "storageProfile.imageReference",
+                    // A new data disk (a restore) attaches to a new VM, never under a running daemon.
+                    "storageProfile.dataDisks[*].managedDisk.id",
                 ],
                 deleteBeforeReplace: true,
             },

@@ -4,6 +4,7 @@ import { ConfigProblem } from "../../config/errors";
 import { Provisioner, StackConfig } from "../../config";
 import { provisioners, provisionerTable } from "../host/provisioners";
 import { CatalogueSource, handlerPublished, imagePublished, listVmSizes } from "./catalogue";
+import { judgeDiskSource } from "./diskSource";
 import { chooseProvisioner, existingProvisioner } from "./provisionerChoice";
 import { CloudSettings, defaultArmLimits, resolveCloud } from "./resourceManager";
 import { DiskControllerType, judgeVmSize, sizeNeeds } from "./vmSizes";
@@ -61,7 +62,8 @@ export function pulumiWorld(): PreflightWorld {
  * Checks the stack against Azure's catalogue before anything is declared, with the azure-native
  * provider's own identity, and resolves what depends on it: the VM size exists in the region, this
  * subscription may deploy it and it carries the host; its disk controller; the chosen
- * provisioner's Ubuntu image and extension are published there; and `auto` picks the provisioner
+ * provisioner's Ubuntu image and extension are published there; a restore source exists there and
+ * fits the data disk; and `auto` picks the provisioner
  * (kept once the host exists). Every problem is reported at once, before anything is created.
  */
 export async function runPreflight(config: StackConfig, world: PreflightWorld = pulumiWorld()): Promise<Deployment> {
@@ -88,6 +90,9 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
         return [provisioner, { image, extension }] as const;
     };
     const catalogue = Promise.all([listVmSizes(source, location), Promise.all(provisioners.map(published))]);
+    const diskSourceProblems = config.host.dataDiskSource
+        ? judgeDiskSource(source, config.host.dataDiskSource, location, config.host.dataDiskSizeGb)
+        : Promise.resolve([]);
     const [sizes, availability] = await catalogue.catch((error: unknown) => {
         throw new PreflightError(
             `The preflight could not read Azure's catalogue: ${(error as Error).message}. Nothing was created.`,
@@ -107,7 +112,12 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
         inRegion["docker-extension"].extension,
         location,
     );
-    const problems: ConfigProblem[] = [...size.problems, ...(workerSize?.problems ?? []), ...choice.problems];
+    const problems: ConfigProblem[] = [
+        ...size.problems,
+        ...(workerSize?.problems ?? []),
+        ...choice.problems,
+        ...(await diskSourceProblems),
+    ];
     const spec = provisionerTable[choice.provisioner];
     if (!inRegion[choice.provisioner].image) {
         const { publisher, offer, sku } = spec.image;

@@ -1,6 +1,6 @@
 import { adminUsernameRules, isValidAdminUsername } from "../names";
 import { ConfigReader } from "../reader";
-import { HostSettings, provisionerSettings, SwarmSettings } from "../settings";
+import { BackupSettings, HostSettings, provisionerSettings, SwarmSettings } from "../settings";
 import { minimumRsaBits, parseSshRsaPublicKey } from "../sshPublicKey";
 
 /** The VM's keys: size, admin user and key, provisioner, Docker port, disk, readiness wait. */
@@ -12,6 +12,7 @@ export function readHost(reader: ConfigReader): HostSettings {
         provisioner: reader.oneOf("provisioner", provisionerSettings),
         dockerPort: readDockerPort(reader),
         dataDiskSizeGb: reader.integer("dataDiskSizeGb", 4, 32767),
+        dataDiskSource: readDataDiskSource(reader),
         readinessTimeoutSeconds: reader.integer("readinessTimeoutSeconds", 30, 7200),
     };
 }
@@ -33,6 +34,37 @@ export function readSwarm(reader: ConfigReader): SwarmSettings {
         workers: reader.integer("swarmWorkers", 0, maximumSwarmWorkers),
         workerVmSize: readVmSize(reader, "swarmWorkerVmSize"),
     };
+}
+
+/** What a restore may start from: a managed snapshot or a managed disk, by its full resource id. */
+export const dataDiskSourcePattern =
+    /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Compute\/(snapshots|disks)\/[-\w.]{1,80}$/i;
+
+function readDataDiskSource(reader: ConfigReader): string | undefined {
+    const source = (reader.string("dataDiskSource") ?? "").trim();
+    if (source === "") {
+        return undefined;
+    }
+    if (!dataDiskSourcePattern.test(source)) {
+        reader.report(
+            "dataDiskSource",
+            source,
+            "empty, or the resource id of a snapshot or managed disk: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Compute/snapshots/<name> (or .../disks/<name>)",
+        );
+        return undefined;
+    }
+    return source;
+}
+
+/**
+ * At most 360 days: Azure keeps at most 500 incremental snapshots of a disk and asks backup policies
+ * to leave room for on-demand ones (450 scheduled), so a year of daily snapshots is the ceiling.
+ */
+export const maximumBackupRetentionDays = 360;
+
+/** Backups of the data disk: 0 days turns them off. */
+export function readBackup(reader: ConfigReader): BackupSettings {
+    return { retentionDays: reader.integer("backupRetentionDays", 0, maximumBackupRetentionDays) };
 }
 
 function readAdminUsername(reader: ConfigReader): string {

@@ -2,6 +2,7 @@ import type { Policies } from "@pulumi/policy";
 import { containerHardened } from "./containerHardened";
 import { containerPidsLimited } from "./containerPidsLimited";
 import { credentialOutputsSecret } from "./credentialOutputsSecret";
+import { dataDiskBackedUp } from "./dataDiskBackedUp";
 import { dataDiskProtected } from "./dataDiskProtected";
 import { vmExtensionSettingsSecret } from "./extensionSettingsSecret";
 import { nsgAdminPortsClosed } from "./nsgAdminPorts";
@@ -16,6 +17,7 @@ export function azureDockerHostPolicies(): Policies {
         vmExtensionSettingsSecret(),
         credentialOutputsSecret,
         dataDiskProtected,
+        dataDiskBackedUp,
         containerHardened,
         containerPidsLimited,
         swarmPortsWithinVnet,

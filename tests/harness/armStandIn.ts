@@ -20,6 +20,8 @@ export interface ArmCatalogue {
     readonly images: Readonly<Record<string, readonly string[]>>;
     /** `publisher/type` to version names. */
     readonly extensions: Readonly<Record<string, readonly string[]>>;
+    /** Snapshots and disks by resource id (as a restore source names them), as GET answers them. */
+    readonly diskSources: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 /** A failure the stand-in plays on the requests whose path matches. */
@@ -44,6 +46,7 @@ export function defaultCatalogue(): ArmCatalogue {
         skus: readFixture<{ value: Record<string, any>[] }>("skus.eastasia.json").value,
         images: readFixture("images.json"),
         extensions: readFixture("extensions.json"),
+        diskSources: {},
     };
 }
 
@@ -167,6 +170,23 @@ export class ArmStandIn {
                       })),
                   )
                 : azureError(404, "NotFound", `Artifact: ${artifact} was not found.`);
+        // A snapshot or disk, in any subscription and group; ids compare case-insensitively, as Azure's do.
+        if (
+            /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/(snapshots|disks)\/[^/]+$/i.test(
+                url.pathname,
+            )
+        ) {
+            const known = Object.entries(this.catalogue.diskSources).find(
+                ([id]) => id.toLowerCase() === url.pathname.toLowerCase(),
+            );
+            return known
+                ? send(200, known[1])
+                : azureError(
+                      404,
+                      "ResourceNotFound",
+                      `The Resource '${url.pathname.split("/providers/")[1]}' was not found.`,
+                  );
+        }
         const compute = new RegExp(`^/subscriptions/${standInSubscription}/providers/Microsoft\\.Compute/`);
         if (!compute.test(url.pathname)) {
             return azureError(404, "SubscriptionNotFound", "The subscription could not be found.");

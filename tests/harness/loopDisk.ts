@@ -38,6 +38,17 @@ export class LoopDisk {
         return new LoopDisk(work, attached.stdout.trim());
     }
 
+    /** An existing disk image (a snapshot, say) on a loop device; the image stays when disposed. */
+    static fromImage(image: string): LoopDisk {
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), "adh-disk-"));
+        const attached = runTool("losetup", ["--find", "--show", image]);
+        if (attached.status !== 0) {
+            fs.rmSync(work, { recursive: true, force: true });
+            throw new Error(`losetup failed: ${attached.stderr}`);
+        }
+        return new LoopDisk(work, attached.stdout.trim());
+    }
+
     /** Runs a shell command on the machine against the disk (to prepare it), `$1` being the device. */
     prepare(command: string, device = this.device): ToolResult {
         return runTool("sh", ["-c", command, "sh", device]);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { plausibleState } from "./plausibleState";
+import { plausibleId, plausibleState } from "./plausibleState";
 import { realTlsState } from "./realTlsState";
 
 /** The resource options the engine would have received, as read off the registration request. */
@@ -39,6 +39,8 @@ export interface RecordedResource {
     readonly provider: string | undefined;
     readonly custom: boolean;
     readonly options: RecordedOptions;
+    /** The id the mock answered with: Resource Manager's shape for Azure resources. */
+    readonly id: string;
     /** The URN the engine gave it; known once its registration has been answered. */
     readonly urn: string;
     /** What the mock answered as its state (computed outputs over the inputs); secrets wrapped as Outputs. */
@@ -104,7 +106,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                 ? await realTlsState(args.type, args.inputs as Record<string, unknown>)
                 : undefined;
         const state = { ...args.inputs, ...(override ?? real ?? plausibleState(args)) };
+        const id = plausibleId(args, state);
         this.resources.push({
+            id,
             type: args.type,
             name: args.name,
             inputs: args.inputs as Record<string, unknown>,
@@ -116,7 +120,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             },
             outputs: state,
         });
-        return { id: `${args.name}-id`, state };
+        return { id, state };
     }
 
     /**

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { standInSubscription } from "./armStandIn";
 
 /** A PEM block whose body is base64 of a readable marker: well-formed, obviously not a real key. */
 export function fakePem(label: string, marker: string): string {
@@ -90,10 +91,56 @@ export function plausibleState(args: pulumi.runtime.MockResourceArgs): Record<st
             return { name: inputs.name ?? `${args.name}-${suffix(args.name)}` };
         case "docker:index/container:Container":
             return { exitCode: 0 };
+        case "azure-native:dataprotection:BackupVault":
+            return {
+                name: `${args.name}${suffix(args.name)}`,
+                identity: {
+                    ...inputs.identity,
+                    principalId: uuidOf(`${args.name}-principal`),
+                    tenantId: uuidOf("tenant"),
+                },
+            };
         default:
             if (args.type.startsWith("azure-native:")) {
                 return { name: `${args.name}${suffix(args.name)}` };
             }
             return {};
     }
+}
+
+/** A stable GUID-shaped value derived from a name. */
+export function uuidOf(name: string): string {
+    const hex = createHash("sha256").update(name).digest("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Azure's resource provider namespace for each azure-native module the program uses. */
+const azureNamespaces: Record<string, string> = {
+    compute: "Microsoft.Compute",
+    network: "Microsoft.Network",
+    dataprotection: "Microsoft.DataProtection",
+    devtestlab: "Microsoft.DevTestLab",
+};
+
+/**
+ * The id the engine gets for a registration: Azure resources get ids shaped as Resource Manager's
+ * (`/subscriptions/<id>/resourceGroups/<group>/providers/<namespace>/<type>/<name>`), since the
+ * program reads subscriptions and scopes out of them; anything else `<name>-id`.
+ */
+export function plausibleId(args: pulumi.runtime.MockResourceArgs, state: Record<string, unknown>): string {
+    const [provider, module, type] = args.type.split(":");
+    if (provider !== "azure-native" || !module || !type) {
+        return `${args.name}-id`;
+    }
+    const name = String(state.name ?? args.name);
+    const inputs = args.inputs as Record<string, unknown>;
+    if (module === "resources" && type === "ResourceGroup") {
+        return `/subscriptions/${standInSubscription}/resourceGroups/${name}`;
+    }
+    if (module === "authorization" && type === "RoleAssignment") {
+        return `${String(inputs.scope)}/providers/Microsoft.Authorization/roleAssignments/${uuidOf(args.name)}`;
+    }
+    const namespace = azureNamespaces[module] ?? `Microsoft.${module}`;
+    const group = String(inputs.resourceGroupName ?? "mock-rg");
+    return `/subscriptions/${standInSubscription}/resourceGroups/${group}/providers/${namespace}/${type.charAt(0).toLowerCase()}${type.slice(1)}s/${name}`;
 }

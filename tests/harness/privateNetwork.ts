@@ -73,6 +73,9 @@ export class PrivateNetwork {
             child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
             child.on("error", reject);
             child.on("close", (status) => resolve({ status, stdout, stderr }));
+            // A command that exits without reading its input closes the pipe first (EPIPE), most
+            // often on a loaded machine; its exit status says what happened, not the pipe.
+            child.stdin?.on("error", () => undefined);
             child.stdin?.end(typeof input === "string" ? input : "");
         });
     }

@@ -74,3 +74,15 @@ export function requireRoot(context: Mocha.Context): void {
     console.log(`      skipped: ${message}`);
     context.skip();
 }
+
+/** setpriv's flags that run a command as a container's user, with no capabilities and none to gain. */
+export function setprivAsContainerUser(uid: number, gid: number): string[] {
+    return [
+        `--reuid=${uid}`,
+        `--regid=${gid}`,
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--no-new-privs",
+    ];
+}

@@ -8,7 +8,7 @@ import { redisConfigPath, redisHealthCheck } from "../../components/services/red
 import { freePort } from "../harness/freePort";
 import { unwrapSecret } from "../harness/mocks";
 import { runProgram, validConfig } from "../harness/program";
-import { requireRoot, requireTools, runTool } from "../harness/tools";
+import { requireRoot, requireTools, runTool, setprivAsContainerUser } from "../harness/tools";
 
 /**
  * The redis.conf the program writes for its container, run by a real redis-server the way the
@@ -83,17 +83,7 @@ describe("generated redis configuration against a real redis-server (rehearsal)"
         }
     }
 
-    /** setpriv's flags for the container's user with no capabilities at all, and none to gain. */
-    function asContainerUser(): string[] {
-        return [
-            `--reuid=${uid}`,
-            `--regid=${gid}`,
-            "--clear-groups",
-            "--inh-caps=-all",
-            "--bounding-set=-all",
-            "--no-new-privs",
-        ];
-    }
+    const asContainerUser = () => setprivAsContainerUser(uid, gid);
 
     function cli(env: string[], ...command: string[]) {
         return runTool("env", [...env, "redis-cli", "-h", "127.0.0.1", "-p", String(port), ...command]);

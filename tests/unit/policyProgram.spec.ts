@@ -159,6 +159,8 @@ for (const provisioner of ["docker-extension", "cloud-init"]) {
                             : [resource];
                     case "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit":
                         return resource.name === "docker-mongodb-pids" ? [] : [resource];
+                    case "azure-native:dataprotection:BackupInstance":
+                        return [];
                     default:
                         return [resource];
                 }
@@ -172,6 +174,7 @@ for (const provisioner of ["docker-extension", "cloud-init"]) {
                 "container-hardened",
                 "container-pids-limited",
                 "credential-outputs-secret",
+                "data-disk-backed-up",
                 "data-disk-protected",
                 "nsg-admin-ports-closed-to-internet",
                 "vm-extension-protected-settings-secret",

@@ -48,7 +48,10 @@ describe("the whole program", () => {
             /^ssh ops@dev-[0-9a-f]{6}\.eastasia\.cloudapp\.azure\.com$/,
         );
         assert.match(await run.output<string>("resourceGroupName"), /^docker-rg/);
-        assert.match(await run.output<string>("dataDiskId"), /^docker-data-id$/);
+        assert.strictEqual(
+            await run.output<string>("dataDiskId"),
+            run.one("azure-native:compute:Disk", "docker-data").id,
+        );
         assert.match(
             await run.output<string>("servicesTunnelCommand"),
             /^ssh -N -L 6379:127\.0\.0\.1:6379 -L 27017:127\.0\.0\.1:27017 ops@dev-[0-9a-f]{6}\.eastasia\.cloudapp\.azure\.com$/,

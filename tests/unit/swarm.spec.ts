@@ -159,7 +159,7 @@ describe("swarm mode", () => {
         const nat = three.one("azure-native:network:NatGateway", "docker-nat");
         assert.deepStrictEqual(nat.inputs.sku, { name: "Standard" });
         const subnet = three.one("azure-native:network:Subnet", "docker-subnet");
-        assert.deepStrictEqual(subnet.inputs.natGateway, { id: "docker-nat-id" });
+        assert.deepStrictEqual(subnet.inputs.natGateway, { id: nat.id });
         assert.strictEqual(subnet.inputs.defaultOutboundAccess, false);
     });
 

@@ -78,7 +78,7 @@ describe("DockerHost component", () => {
                         lun: 0,
                         createOption: "Attach",
                         caching: "None",
-                        managedDisk: { id: "docker-data-id" },
+                        managedDisk: { id: disk.id },
                         deleteOption: "Detach",
                     },
                 ]);

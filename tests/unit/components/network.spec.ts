@@ -72,7 +72,10 @@ describe("Network component", () => {
         assert.deepStrictEqual(vnet.inputs.addressSpace, { addressPrefixes: ["10.20.0.0/16"] });
         const subnet = run.one("azure-native:network:Subnet", "docker-subnet");
         assert.strictEqual(subnet.inputs.addressPrefix, "10.20.1.0/24");
-        assert.strictEqual((subnet.inputs.networkSecurityGroup as { id: string }).id, "docker-nsg-id");
+        assert.strictEqual(
+            (subnet.inputs.networkSecurityGroup as { id: string }).id,
+            run.one("azure-native:network:NetworkSecurityGroup", "docker-nsg").id,
+        );
         assert.strictEqual(subnet.inputs.defaultOutboundAccess, false);
     });
 

@@ -1,0 +1,84 @@
+import { ConfigProblem } from "../../config/errors";
+import { CatalogueSource } from "./catalogue";
+import { armGet } from "./resourceManager";
+
+/** Disks and snapshots answer the same shape in every recent Compute disk API version. */
+const diskApiVersion = "2024-03-02";
+
+/** What the preflight needs to know of a restore source: where it is and how big. */
+export interface DiskSourceFacts {
+    readonly location: string;
+    readonly sizeGb: number;
+}
+
+/** A snapshot or disk as Resource Manager describes it; undefined when it answers 404. */
+export async function describeDiskSource(
+    source: CatalogueSource,
+    resourceId: string,
+): Promise<DiskSourceFacts | undefined> {
+    const answer = await armGet(
+        {
+            description: `the restore source ${resourceId.split("/").pop()}`,
+            url: `${source.cloud.endpoint}${resourceId}?api-version=${diskApiVersion}`,
+            token: source.token,
+        },
+        source.limits,
+    );
+    if (answer.status === 404) {
+        return undefined;
+    }
+    const body = answer.body as { location?: unknown; properties?: { diskSizeGB?: unknown } };
+    if (typeof body.location !== "string" || typeof body.properties?.diskSizeGB !== "number") {
+        throw new Error(`GET ${resourceId} answered without a location and a diskSizeGB`);
+    }
+    return { location: body.location, sizeGb: body.properties.diskSizeGB };
+}
+
+/**
+ * A data disk can be made from the source only when the source exists for this identity, lives in
+ * the stack's region (Azure copies a disk or snapshot within its region), and fits: a disk is never
+ * smaller than what it is copied from.
+ */
+export async function judgeDiskSource(
+    source: CatalogueSource,
+    resourceId: string,
+    location: string,
+    dataDiskSizeGb: number,
+): Promise<ConfigProblem[]> {
+    const problem = (accepted: string, hint?: string): ConfigProblem[] => [
+        { key: "dataDiskSource", value: resourceId, accepted, ...(hint ? { hint } : {}) },
+    ];
+    let facts: DiskSourceFacts | undefined;
+    try {
+        facts = await describeDiskSource(source, resourceId);
+    } catch (error) {
+        return problem(
+            `a snapshot or disk this identity may read (${(error as Error).message})`,
+            "check the id with `az resource show --ids <id>`",
+        );
+    }
+    if (!facts) {
+        return problem(
+            "an existing snapshot or disk; Resource Manager has none with this id",
+            "list restored disks with `az disk list -g <group> -o table` or snapshots with `az snapshot list -o table`",
+        );
+    }
+    const problems: ConfigProblem[] = [];
+    if (facts.location.toLowerCase().replace(/\s+/g, "") !== location) {
+        problems.push(
+            ...problem(
+                `a source in ${location}, the stack's region; this one is in ${facts.location}`,
+                `copy it there first: az snapshot create -g <group> -n <name> -l ${location} --source <id> --incremental true --copy-start true`,
+            ),
+        );
+    }
+    if (facts.sizeGb > dataDiskSizeGb) {
+        problems.push({
+            key: "dataDiskSizeGb",
+            value: String(dataDiskSizeGb),
+            accepted: `at least ${facts.sizeGb}, the size of dataDiskSource`,
+            hint: `pulumi config set dataDiskSizeGb ${facts.sizeGb}`,
+        });
+    }
+    return problems;
+}
