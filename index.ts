@@ -20,6 +20,7 @@ export = async () => {
         sshCommand: outputs.sshCommand,
         sshPrivateKey: outputs.sshPrivateKey,
         dataDiskId: outputs.dataDiskId,
+        vmId: outputs.vmId,
         redisConnectionString: outputs.redisConnectionString,
         mongodbConnectionString: outputs.mongodbConnectionString,
         servicesTunnelCommand: outputs.servicesTunnelCommand,

@@ -23,6 +23,8 @@ export interface StackOutputs {
     readonly sshPrivateKey: pulumi.Output<string> | undefined;
     /** The protected disk that holds Docker's data: what to snapshot before a destroy. */
     readonly dataDiskId: pulumi.Output<string>;
+    /** The VM's resource id, for Azure's power calls (azure-docker-host start/stop). */
+    readonly vmId: pulumi.Output<string>;
     readonly redisConnectionString: pulumi.Output<string> | undefined;
     readonly mongodbConnectionString: pulumi.Output<string> | undefined;
     /** Forwards the services' loopback ports to the same ports on the operator's machine. */
@@ -82,6 +84,8 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
         dataDiskSizeGb: settings.dataDiskSizeGb,
         ...(settings.dataDiskSource ? { dataDiskSource: settings.dataDiskSource } : {}),
         readinessTimeoutSeconds: settings.readinessTimeoutSeconds,
+        ...(settings.autoShutdown ? { autoShutdown: settings.autoShutdown } : {}),
+        ...(deployment.stoppedHint ? { stoppedHint: deployment.stoppedHint } : {}),
         resourceGroupName: network.resourceGroupName,
         location: network.location,
         subnetId: network.subnetId,
@@ -140,6 +144,7 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
         sshCommand: pulumi.interpolate`ssh ${sshTarget}`,
         sshPrivateKey: host.sshPrivateKey,
         dataDiskId: host.dataDiskId,
+        vmId: host.vmId,
         redisConnectionString: services.redisConnectionString,
         mongodbConnectionString: services.mongodbConnectionString,
         servicesTunnelCommand:

@@ -1,16 +1,30 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DockerOutputs } from "./stackOutputs";
+import { DockerClientOutputs } from "./outputs";
 
-/** ~/.docker, or DOCKER_CONFIG when set: where the docker CLI keeps its own configuration and contexts. */
+/**
+ * ~/.docker, or DOCKER_CONFIG when set: where the docker CLI keeps its own configuration and
+ * contexts. Always absolute: a relative DOCKER_CONFIG is taken from the caller's directory, so the
+ * DOCKER_CERT_PATH printed from it still holds after a `cd`.
+ */
 export function dockerConfigDir(environment: NodeJS.ProcessEnv = process.env): string {
-    return environment.DOCKER_CONFIG || path.join(os.homedir(), ".docker");
+    return path.resolve(environment.DOCKER_CONFIG || path.join(os.homedir(), ".docker"));
 }
 
-/** `<docker config>/azure-docker-host/<stack>`, the folder DOCKER_CERT_PATH names. */
+/**
+ * `<docker config>/azure-docker-host/<stack>`, the folder DOCKER_CERT_PATH names; `stack` is a
+ * validated stack name's local form (one path segment, never `.` or `..`).
+ */
 export function certificateDir(project: string, stack: string, environment: NodeJS.ProcessEnv = process.env): string {
     return path.join(dockerConfigDir(environment), project, stack);
+}
+
+/** Removes a stack's certificate folder, as `rm` does; nothing else. */
+export function removeClientFiles(directory: string): boolean {
+    const existed = fs.existsSync(directory);
+    fs.rmSync(directory, { recursive: true, force: true });
+    return existed;
 }
 
 /**
@@ -18,7 +32,7 @@ export function certificateDir(project: string, stack: string, environment: Node
  * enter and with the key readable by the user alone; modes are set explicitly, whatever the umask,
  * and files from an earlier run are replaced.
  */
-export function writeClientFiles(directory: string, outputs: DockerOutputs): void {
+export function writeClientFiles(directory: string, outputs: DockerClientOutputs): void {
     fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
     fs.chmodSync(directory, 0o700);
     const files: [string, string, number][] = [

@@ -1,6 +1,6 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { DockerEnvError } from "./stackOutputs";
+import { CliError } from "./errors";
 
 export interface ContextResult {
     readonly name: string;
@@ -30,11 +30,21 @@ export function upsertDockerContext(
         : ["context", "create", name, "--description", description, "--docker", endpoint];
     const result = run(docker, args);
     if (result.status !== 0) {
-        throw new DockerEnvError(
-            `docker context ${exists ? "update" : "create"} ${name} failed: ${result.stderr.trim()}`,
-        );
+        throw new CliError(`docker context ${exists ? "update" : "create"} ${name} failed: ${result.stderr.trim()}`);
     }
     return { name, action: exists ? "updated" : "created" };
+}
+
+/** Removes the context, when there is one; true when it existed. */
+export function removeDockerContext(name: string, docker = "docker"): boolean {
+    if (run(docker, ["context", "inspect", name]).status !== 0) {
+        return false;
+    }
+    const result = run(docker, ["context", "rm", "--force", name]);
+    if (result.status !== 0) {
+        throw new CliError(`docker context rm ${name} failed: ${result.stderr.trim()}`);
+    }
+    return true;
 }
 
 /** True when the docker CLI can be run at all. */

@@ -15,7 +15,7 @@ export const dockerVariables: readonly (keyof DockerEnvironment)[] = [
 ];
 
 /** Quotes a value so the shell takes it literally, whatever it holds. */
-function quote(shell: Shell, value: string): string {
+export function quote(shell: Shell, value: string): string {
     switch (shell) {
         case "fish":
             return `'${value.replace(/[\\']/g, "\\$&")}'`;

@@ -89,6 +89,17 @@ export const configSchema = {
         description: "Days each daily Azure Backup snapshot of the data disk is kept, 1 to 360; 0 turns backups off.",
         default: 7,
     },
+    autoShutdownTime: {
+        type: "string",
+        description:
+            "Daily time (HH:MM, 24-hour) at which Azure deallocates the VM, as the portal's auto-shutdown does; empty (the default) never.",
+        default: "",
+    },
+    autoShutdownTimeZone: {
+        type: "string",
+        description: "Windows time zone id of autoShutdownTime, e.g. UTC or W. Europe Standard Time.",
+        default: "UTC",
+    },
     caValidityHours: {
         type: "integer",
         description: "Validity of the certificate authority, in hours.",
@@ -119,7 +130,7 @@ export const configSchema = {
     clientCertGeneration: {
         type: "integer",
         description:
-            "Raise by one to replace the client key and certificate on the next `pulumi up`; run docker-env again afterwards.",
+            "Raise by one to replace the client key and certificate on the next `pulumi up`; then `azure-docker-host env` again (or use `azure-docker-host regenerate-certs --client`).",
         default: 1,
     },
     readinessTimeoutSeconds: {

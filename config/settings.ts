@@ -31,6 +31,8 @@ export interface HostSettings {
     /** A snapshot or disk the data disk is copied from; undefined: an empty disk. */
     readonly dataDiskSource: string | undefined;
     readonly readinessTimeoutSeconds: number;
+    /** A daily deallocation, or undefined for none. */
+    readonly autoShutdown: { readonly time: string; readonly timeZone: string } | undefined;
 }
 
 /**

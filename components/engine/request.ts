@@ -10,6 +10,8 @@ export interface DockerApiResponse {
     readonly body: string;
     /** SHA-256 fingerprint of the certificate the daemon served, `AB:CD:...` as Node formats it. */
     readonly servedFingerprint256: string;
+    /** When the certificate the daemon served expires, as Node formats it (`Nov 29 21:00:00 2027 GMT`). */
+    readonly servedValidTo: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export function dockerApiRequest(
                 timeout: request.timeoutMs,
             },
             (response) => {
-                const served = (response.socket as tls.TLSSocket).getPeerCertificate().fingerprint256;
+                const peer = (response.socket as tls.TLSSocket).getPeerCertificate();
                 let body = "";
                 response.setEncoding("utf8");
                 response.on("data", (chunk: string) => (body += chunk));
@@ -62,7 +64,8 @@ export function dockerApiRequest(
                         status: response.statusCode ?? 0,
                         headers: response.headers,
                         body,
-                        servedFingerprint256: served,
+                        servedFingerprint256: peer.fingerprint256,
+                        servedValidTo: peer.valid_to,
                     }),
                 );
             },

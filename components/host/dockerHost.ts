@@ -3,6 +3,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import { DockerEndpoint } from "../engine/endpoint";
 import { ClientTlsBundle, ServerTlsBundle } from "../pki/bundles";
+import { AutoShutdown, autoShutdownSchedule } from "./autoShutdown";
 import { DockerProvisioning } from "./provisioning";
 import { Provisioner, provisionerTable } from "./provisioners";
 import { DockerReadinessGate } from "./readinessGate";
@@ -29,6 +30,10 @@ export interface DockerHostArgs {
     /** A snapshot or disk the data disk is copied from (a restore); without one the disk starts empty. */
     readonly dataDiskSource?: string;
     readonly readinessTimeoutSeconds: pulumi.Input<number>;
+    /** Set when the VM is known to be deallocated: a change that must reach Docker fails at once with it. */
+    readonly stoppedHint?: string;
+    /** A daily deallocation; none by default. */
+    readonly autoShutdown?: AutoShutdown;
     readonly resourceGroupName: pulumi.Input<string>;
     readonly location: pulumi.Input<string>;
     readonly subnetId: pulumi.Input<string>;
@@ -48,6 +53,8 @@ export interface DockerHostArgs {
  */
 export class DockerHost extends pulumi.ComponentResource {
     readonly vmName: pulumi.Output<string>;
+    /** The VM's resource id: what Azure's start, deallocate and instance-view calls take. */
+    readonly vmId: pulumi.Output<string>;
     readonly dataDiskId: pulumi.Output<string>;
     readonly dataDiskName: pulumi.Output<string>;
     /** From the readiness gate: known only once the daemon answers. */
@@ -186,6 +193,20 @@ export class DockerHost extends pulumi.ComponentResource {
             },
         );
         this.vmName = vm.name;
+        this.vmId = vm.id;
+        if (args.autoShutdown) {
+            autoShutdownSchedule(
+                `${name}-auto-shutdown`,
+                {
+                    shutdown: args.autoShutdown,
+                    vmName: vm.name,
+                    vmId: vm.id,
+                    resourceGroupName: args.resourceGroupName,
+                    location: args.location,
+                },
+                { parent: this },
+            );
+        }
 
         const provisioning = new DockerProvisioning(
             `${name}-provisioning`,
@@ -209,6 +230,7 @@ export class DockerHost extends pulumi.ComponentResource {
                 serverCertPem: args.server.certPem,
                 timeoutSeconds: args.readinessTimeoutSeconds,
                 revision: provisioning.revision,
+                ...(args.stoppedHint ? { stoppedHint: args.stoppedHint } : {}),
             },
             { parent: this, dependsOn: [provisioning] },
         );

@@ -13,6 +13,12 @@ export interface ReadinessGateArgs {
      * gate waits for the daemon again instead of trusting an old answer.
      */
     readonly revision: pulumi.Input<string>;
+    /**
+     * Set when the preflight found the VM deallocated: the gate then fails at once with this
+     * message, rather than waiting out its timeout for a daemon that cannot answer. A gate with
+     * nothing to change is not asked at all, so a stopped VM never blocks a preview.
+     */
+    readonly stoppedHint?: pulumi.Input<string>;
 }
 
 /** The gate's inputs as the provider receives them: flat, with the names existing stacks hold. */
@@ -20,14 +26,18 @@ interface GateInputs extends DialInputs {
     readonly serverCertPem: string;
     readonly timeoutSeconds: number;
     readonly revision: string;
+    readonly stoppedHint?: string;
 }
 
 /** What the gate keeps in state: no key material, only what proves which daemon answered. */
-type GateOutputs = Omit<GateInputs, "clientKeyPem"> & { readonly apiVersion: string };
+type GateOutputs = Omit<GateInputs, "clientKeyPem" | "stoppedHint"> & { readonly apiVersion: string };
 
 const comparedInputs = ["host", "port", "caCertPem", "clientCertPem", "serverCertPem", "revision"] as const;
 
 async function verify(inputs: GateInputs): Promise<GateOutputs> {
+    if (inputs.stoppedHint) {
+        throw new Error(inputs.stoppedHint);
+    }
     const result = await waitForDocker(
         engineClientOf(inputs),
         { ...defaultPoll, timeoutMs: inputs.timeoutSeconds * 1000 },
@@ -78,11 +88,14 @@ export class DockerReadinessGate extends pulumi.dynamic.Resource {
     declare readonly apiVersion: pulumi.Output<string>;
 
     constructor(name: string, args: ReadinessGateArgs, opts?: pulumi.CustomResourceOptions) {
-        const inputs: Record<keyof GateInputs, pulumi.Input<string | number>> = {
+        const inputs: Record<Exclude<keyof GateInputs, "stoppedHint">, pulumi.Input<string | number>> & {
+            readonly stoppedHint?: pulumi.Input<string>;
+        } = {
             ...dialInputs(args.endpoint, args.client),
             serverCertPem: args.serverCertPem,
             timeoutSeconds: args.timeoutSeconds,
             revision: args.revision,
+            ...(args.stoppedHint === undefined ? {} : { stoppedHint: args.stoppedHint }),
         };
         super(
             readinessGateProvider,

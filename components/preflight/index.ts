@@ -5,6 +5,7 @@ import { Provisioner, StackConfig } from "../../config";
 import { provisioners, provisionerTable } from "../host/provisioners";
 import { CatalogueSource, handlerPublished, imagePublished, listVmSizes } from "./catalogue";
 import { judgeDiskSource } from "./diskSource";
+import { hostStopped } from "./powerState";
 import { chooseProvisioner, existingProvisioner } from "./provisionerChoice";
 import { CloudSettings, defaultArmLimits, resolveCloud } from "./resourceManager";
 import { DiskControllerType, judgeVmSize, sizeNeeds } from "./vmSizes";
@@ -16,6 +17,8 @@ export interface Deployment {
     readonly provisioner: Provisioner;
     /** NVMe for NVMe-only sizes; Azure's default otherwise. */
     readonly diskControllerType: DiskControllerType;
+    /** Set when the existing host's VM is deallocated: what to run before Docker can be reached. */
+    readonly stoppedHint?: string;
 }
 
 /** What the preflight needs from outside the program: the engine, the provider's identity, its cloud. */
@@ -68,7 +71,8 @@ export function pulumiWorld(): PreflightWorld {
  */
 export async function runPreflight(config: StackConfig, world: PreflightWorld = pulumiWorld()): Promise<Deployment> {
     const { location } = config.network;
-    const existing = existingProvisioner(await readPreviousOutputs(world));
+    const previous = await readPreviousOutputs(world);
+    const existing = existingProvisioner(previous);
     if (!config.preflight) {
         const choice = chooseProvisioner(config.host.provisioner, existing, undefined, location);
         world.info(`${choice.reason}. The preflight is off: Azure's catalogue was not checked.`);
@@ -90,6 +94,10 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
         return [provisioner, { image, extension }] as const;
     };
     const catalogue = Promise.all([listVmSizes(source, location), Promise.all(provisioners.map(published))]);
+    const stopped =
+        typeof previous.vmId === "string"
+            ? hostStopped(source, previous.vmId, config.stack)
+            : Promise.resolve(undefined);
     const diskSourceProblems = config.host.dataDiskSource
         ? judgeDiskSource(source, config.host.dataDiskSource, location, config.host.dataDiskSizeGb)
         : Promise.resolve([]);
@@ -148,7 +156,15 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
         world.warn(warning);
     }
     world.info(`${choice.reason}. ${size.summary}.`);
-    return { provisioner: choice.provisioner, diskControllerType: size.diskControllerType };
+    const stoppedHint = await stopped;
+    if (stoppedHint) {
+        world.warn(`${stoppedHint}. A preview works; a change that must reach Docker fails until then.`);
+    }
+    return {
+        provisioner: choice.provisioner,
+        diskControllerType: size.diskControllerType,
+        ...(stoppedHint ? { stoppedHint } : {}),
+    };
 }
 
 /** A RunError, so Pulumi prints the message alone, without the program's stack trace. */

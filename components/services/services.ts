@@ -46,6 +46,10 @@ export class Services extends pulumi.ComponentResource {
                 caMaterial: pulumi.secret(client.caCertPem),
                 certMaterial: pulumi.secret(client.certPem),
                 keyMaterial: pulumi.secret(client.keyPem),
+                // The provider pings the daemon when it starts, in every preview too, and fails when
+                // the VM is deallocated. The readiness gate already proves the daemon answers before
+                // anything reaches it; a config change to a bridged provider updates it in place.
+                disableDockerDaemonCheck: true,
             },
             { parent: this },
         );

@@ -14,6 +14,7 @@ export function readHost(reader: ConfigReader): HostSettings {
         dataDiskSizeGb: reader.integer("dataDiskSizeGb", 4, 32767),
         dataDiskSource: readDataDiskSource(reader),
         readinessTimeoutSeconds: reader.integer("readinessTimeoutSeconds", 30, 7200),
+        autoShutdown: readAutoShutdown(reader),
     };
 }
 
@@ -34,6 +35,26 @@ export function readSwarm(reader: ConfigReader): SwarmSettings {
         workers: reader.integer("swarmWorkers", 0, maximumSwarmWorkers),
         workerVmSize: readVmSize(reader, "swarmWorkerVmSize"),
     };
+}
+
+function readAutoShutdown(reader: ConfigReader): HostSettings["autoShutdown"] {
+    const time = (reader.string("autoShutdownTime") ?? "").trim();
+    const timeZone = (reader.string("autoShutdownTimeZone") ?? "UTC").trim();
+    if (!/^[A-Za-z][A-Za-z0-9 .()+-]*$/.test(timeZone)) {
+        reader.report(
+            "autoShutdownTimeZone",
+            timeZone,
+            "a Windows time zone id such as UTC, W. Europe Standard Time or Pacific Standard Time (not an IANA name such as Europe/Berlin)",
+        );
+    }
+    if (time === "") {
+        return undefined;
+    }
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+        reader.report("autoShutdownTime", time, "empty, or a time of day as HH:MM on a 24-hour clock, e.g. 19:00");
+        return undefined;
+    }
+    return { time, timeZone };
 }
 
 /** What a restore may start from: a managed snapshot or a managed disk, by its full resource id. */

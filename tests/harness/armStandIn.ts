@@ -62,9 +62,18 @@ export class ArmStandIn {
     faults: ArmFault[] = [];
     private readonly served = new Map<ArmFault, number>();
 
+    /** What `/echo-ip` answers: the caller's public address as an echo service sees it. */
+    echoedAddress = "198.51.100.23";
+    /** Power states of VMs by resource id (lowercase), as their instance views report them. */
+    readonly powerStates = new Map<string, string>();
+    /** Resources created through PUT (resource groups, snapshots), by path (lowercase), with their bodies. */
+    readonly created = new Map<string, unknown>();
+
     private constructor(
         private readonly server: https.Server,
         readonly url: string,
+        /** Its certificate, for a child process to trust (NODE_EXTRA_CA_CERTS). */
+        readonly certPem: string,
     ) {}
 
     static async start(): Promise<ArmStandIn> {
@@ -83,7 +92,7 @@ export class ArmStandIn {
         );
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         server.unref();
-        holder.standIn = new ArmStandIn(server, `https://127.0.0.1:${(server.address() as AddressInfo).port}`);
+        holder.standIn = new ArmStandIn(server, `https://127.0.0.1:${(server.address() as AddressInfo).port}`, certPem);
         return holder.standIn;
     }
 
@@ -93,6 +102,8 @@ export class ArmStandIn {
         this.faults = [];
         this.served.clear();
         this.requests.length = 0;
+        this.powerStates.clear();
+        this.created.clear();
     }
 
     close(): void {
@@ -115,6 +126,12 @@ export class ArmStandIn {
         const azureError = (status: number, code: string, message: string, headers?: Record<string, string>) =>
             send(status, { error: { code, message } }, headers);
 
+        if (url.pathname === "/echo-ip") {
+            // An HTTPS echo service, as api.ipify.org answers: the caller's address as plain text.
+            response.writeHead(200, { "Content-Type": "text/plain" });
+            response.end(this.echoedAddress);
+            return;
+        }
         if (url.pathname === "/metadata/endpoints") {
             // The 2022-09-01 shape, with this stand-in as the cloud's Resource Manager.
             return send(200, {
@@ -170,6 +187,34 @@ export class ArmStandIn {
                       })),
                   )
                 : azureError(404, "NotFound", `Artifact: ${artifact} was not found.`);
+        const vm =
+            /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/virtualMachines\/[^/]+)(?:\/(instanceView|start|deallocate|restart))?$/i.exec(
+                url.pathname,
+            );
+        if (vm) {
+            return this.answerVm(vm[1]!.toLowerCase(), vm[2], request.method ?? "GET", send, azureError);
+        }
+        const operation = /^\/operations\/(start|deallocate|restart)$/.exec(url.pathname);
+        if (operation) {
+            return send(200, { status: "Succeeded", name: operation[1] });
+        }
+        if (request.method === "PUT") {
+            let body = "";
+            request.setEncoding("utf8");
+            request.on("data", (chunk: string) => (body += chunk));
+            request.on("end", () => {
+                const parsed = JSON.parse(body || "{}") as Record<string, any>;
+                const id = url.pathname;
+                this.created.set(id.toLowerCase(), parsed);
+                send(201, {
+                    ...parsed,
+                    id,
+                    name: id.split("/").pop(),
+                    properties: { ...parsed.properties, provisioningState: "Succeeded" },
+                });
+            });
+            return;
+        }
         // A snapshot or disk, in any subscription and group; ids compare case-insensitively, as Azure's do.
         if (
             /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/(snapshots|disks)\/[^/]+$/i.test(
@@ -237,5 +282,34 @@ export class ArmStandIn {
             );
         }
         return azureError(404, "InvalidResourceType", `The resource type could not be found: ${rest}`);
+    }
+
+    /** A VM's instance view, and its power operations as long-running operations (202, then polled). */
+    private answerVm(
+        id: string,
+        action: string | undefined,
+        method: string,
+        send: (status: number, body: unknown, headers?: Record<string, string>) => void,
+        azureError: (status: number, code: string, message: string) => void,
+    ): void {
+        const state = this.powerStates.get(id);
+        if (state === undefined) {
+            return azureError(404, "ResourceNotFound", `The Resource '${id.split("/providers/")[1]}' was not found.`);
+        }
+        if (action === "instanceView" && method === "GET") {
+            return send(200, {
+                computerName: id.split("/").pop(),
+                statuses: [
+                    { code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Provisioning succeeded" },
+                    { code: `PowerState/${state}`, level: "Info", displayStatus: `VM ${state}` },
+                ],
+            });
+        }
+        if (action && method === "POST") {
+            this.powerStates.set(id, action === "deallocate" ? "deallocated" : "running");
+            const poll = `${this.url}/operations/${action}?api-version=2024-07-01`;
+            return send(202, "", { "Azure-AsyncOperation": poll, Location: poll, "Retry-After": "0" });
+        }
+        return azureError(405, "MethodNotAllowed", `${method} ${action ?? ""} is not answered here`);
     }
 }

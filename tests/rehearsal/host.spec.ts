@@ -1,3 +1,4 @@
+import { X509Certificate } from "crypto";
 import "../harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
@@ -8,7 +9,8 @@ import { busyboxRootfsTar } from "../harness/busyboxImage";
 import { tarArchive } from "../../components/engine/archive";
 import { DeclaredContainer, dockerCreateFlags } from "../harness/containerRun";
 import { TlsDockerCli } from "../harness/dockerCli";
-import { dockerEnvCli } from "../harness/dockerEnvCli";
+import { dockerEnvCli, toolEntry } from "../harness/dockerEnvCli";
+import { StubTools } from "../harness/stubTools";
 import { LocalDockerd } from "../harness/localDockerd";
 import { unwrapSecret } from "../harness/mocks";
 import { ClientAnswer, PrivateNetwork } from "../harness/privateNetwork";
@@ -193,7 +195,63 @@ for (const provisioner of provisioners) {
                 );
                 assert.strictEqual(viaEnvironment.status, 0, viaEnvironment.stderr);
                 assert.match(viaEnvironment.stdout.trim(), /^\d+\.\d+/);
+
+                // From a directory outside the repository, through npx, as a user's own project calls it.
+                const outside = await network!.run(
+                    "bash",
+                    [
+                        "-c",
+                        'cd "$1" && eval "$(npx --prefix "$2" azure-docker-host env --stack dev --outputs-file "$3")" && docker ps --format "{{.ID}}" && echo reached "$DOCKER_HOST"',
+                        "bash",
+                        os.tmpdir(),
+                        path.resolve(__dirname, "..", ".."),
+                        outputsFile,
+                    ],
+                    undefined,
+                    env,
+                );
+                assert.strictEqual(outside.status, 0, outside.stderr);
+                assert.match(outside.stdout, new RegExp(`^reached tcp://127\\.0\\.0\\.1:${port}$`, "m"));
             } finally {
+                fs.rmSync(home, { recursive: true, force: true });
+            }
+        });
+
+        it("answers status and ls with the daemon's version, the served certificate's expiry and the services", async () => {
+            const stubs = StubTools.create({ loggedIn: false });
+            const home = fs.mkdtempSync(path.join(os.tmpdir(), "adh-status-"));
+            try {
+                const recorded = await recordedOutputs(run, { dockerHost: `tcp://127.0.0.1:${port}` });
+                stubs.setOutputs("dev", recorded);
+                const env = {
+                    PATH: `${stubs.bin}:${process.env.PATH}`,
+                    HOME: home,
+                    AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
+                };
+                const status = await network!.run(
+                    process.execPath,
+                    [toolEntry, "status", "--stack", "dev"],
+                    undefined,
+                    env,
+                );
+                assert.strictEqual(status.status, 0, status.stderr + status.stdout);
+                assert.match(status.stdout, /^docker: +answers \(Docker \d+\.\d+/m);
+                assert.match(status.stdout, /^services: +redis absent, mongodb absent$/m);
+                // Azure cannot be asked here (no login): the VM's state is unknown, the daemon still judged.
+                assert.match(status.stdout, /^vm: +unknown \(.*az login/m);
+                const expiry = /^certificate expires: +(\S+)$/m.exec(status.stdout)?.[1];
+                const served = run.one("pulumi-nodejs:dynamic/azure-docker-host:DockerReadinessGate", "docker-ready");
+                const issued = new X509Certificate(String(served.inputs.serverCertPem)).validTo;
+                assert.strictEqual(new Date(expiry ?? "").getTime(), new Date(issued).getTime());
+                const list = await network!.run(process.execPath, [toolEntry, "ls"], undefined, env);
+                assert.strictEqual(list.status, 0, list.stderr);
+                assert.match(list.stdout, /^STACK +REGION +PROVISIONER +VM +URL +DOCKER +SERVICES$/m);
+                assert.match(
+                    list.stdout,
+                    new RegExp(`^dev +eastasia +\\S+ +unknown .*tcp://127\\.0\\.0\\.1:${port} +answers`, "m"),
+                );
+            } finally {
+                stubs.dispose();
                 fs.rmSync(home, { recursive: true, force: true });
             }
         });

@@ -9,7 +9,7 @@ import { runProgram, validConfig } from "../harness/program";
 import { recordedOutputs } from "../harness/recordedOutputs";
 import { hasTool } from "../harness/tools";
 
-describe("npm run docker-env", function () {
+describe("azure-docker-host env (npm run docker-env)", function () {
     this.timeout(60_000);
     let home: string;
     let outputsFile: string;
@@ -70,7 +70,7 @@ describe("npm run docker-env", function () {
         ]);
         assert.match(
             lines.slice(3).join("\n"),
-            /^# Run this command to configure your shell:\n# eval "\$\(npm run --silent docker-env -- --stack dev --shell bash\)"$/,
+            /^# Run this command to configure your shell:\n# eval "\$\(npx azure-docker-host env --stack 'dev' --shell bash --outputs-file '[^']+outputs\.json'\)"$/,
         );
         const evaluated = spawnSync(
             "bash",
@@ -100,7 +100,10 @@ describe("npm run docker-env", function () {
             "set -gx DOCKER_TLS_VERIFY '1';",
             `set -gx DOCKER_CERT_PATH '${certDir()}';`,
         ]);
-        assert.match(result.stdout, /# eval \(npm run --silent docker-env -- --stack dev --shell fish\)/);
+        assert.match(
+            result.stdout,
+            /# eval \(npx azure-docker-host env --stack 'dev' --shell fish --outputs-file '[^']+outputs\.json'\)/,
+        );
     });
 
     it("prints PowerShell lines", () => {
@@ -147,7 +150,10 @@ describe("npm run docker-env", function () {
         const result = cli(["--outputs-file", outputsFile]);
         assert.strictEqual(result.status, 2);
         assert.strictEqual(result.stdout, "");
-        assert.match(result.stderr, /^docker-env: stack dev has no outputs yet: run `pulumi up --stack dev` first\.$/m);
+        assert.match(
+            result.stderr,
+            /^azure-docker-host env: stack dev has no outputs yet: run `pulumi up --stack dev` first$/m,
+        );
     });
 
     it("refuses outputs read without --show-secrets", () => {
@@ -166,7 +172,7 @@ describe("npm run docker-env", function () {
 
     it("refuses a missing --stack and an unknown shell", () => {
         assert.match(dockerEnvCli([], environment()).stderr, /--stack <name> is required/);
-        assert.match(cli(["--shell", "tcsh"]).stderr, /--shell tcsh is not one of bash, zsh, fish, powershell/);
+        assert.match(cli(["--shell", "tcsh"]).stderr, /--shell "tcsh" is not one of bash, zsh, fish, powershell/);
     });
 
     describe("docker context", () => {
