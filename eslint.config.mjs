@@ -7,9 +7,17 @@ import tseslint from "typescript-eslint";
 const builtinOrOwn = `^(?!(node:)?(${builtinModules.map((name) => name.replace(/[/]/g, "\\/")).join("|")})$|\\./)`;
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", ".tools/", ".bench/"] },
+    { ignores: ["node_modules/", "dist/", ".tools/", ".bench/"] },
     js.configs.recommended,
     ...tseslint.configs.strict,
+    {
+        // The bin entry is plain CommonJS run by Node itself, before any TypeScript is loaded.
+        files: ["bin/**/*.js"],
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { require: "readonly", process: "readonly", __dirname: "readonly", module: "readonly" },
+        },
+    },
     {
         languageOptions: { parserOptions: { projectService: false } },
         rules: {
