@@ -266,7 +266,7 @@ describe("the azure-docker-host command-line tool", function () {
     });
 
     describe("start, stop, restart and status, through Azure's SDK", () => {
-        it("deallocates with stop, says what is still billed, and starts again", async () => {
+        it("deallocates with stop, says what is still billed, starts again, and restarts", async () => {
             const stopped = await cli(["stop", "-s", "dev"]);
             assert.strictEqual(stopped.status, 0, stopped.stderr);
             assert.strictEqual(standIn.powerStates.get(vmKey), "deallocated");
@@ -278,6 +278,9 @@ describe("the azure-docker-host command-line tool", function () {
             assert.strictEqual(started.status, 0, started.stderr);
             assert.strictEqual(standIn.powerStates.get(vmKey), "running");
             assert.match(started.stderr, /VM \S+ is now running/);
+            const restarted = await cli(["restart", "-s", "dev", "--wait", "0"]);
+            assert.strictEqual(restarted.status, 0, restarted.stderr);
+            assert.ok(standIn.requests.some((request) => request.path.toLowerCase() === `${vmKey}/restart`));
         });
 
         it("status says a deallocated VM's daemon cannot answer, and exits 1", async () => {
