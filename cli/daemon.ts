@@ -18,9 +18,8 @@ export type DaemonReport =
 
 /** Asks the daemon for its version and the services' containers, as the docker CLI would. */
 export async function probeDaemon(outputs: DockerClientOutputs, timeoutMs = 5_000): Promise<DaemonReport> {
-    const [, host, port] = /^tcp:\/\/(.+):(\d+)$/.exec(outputs.dockerHost) ?? [];
     const client = {
-        endpoint: { host: host ?? "", port: Number(port) },
+        endpoint: outputs.endpoint,
         tls: { caCertPem: outputs.caCertPem, certPem: outputs.clientCertPem, keyPem: outputs.clientKeyPem },
     };
     try {

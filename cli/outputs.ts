@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import type { DockerEndpoint } from "../components/engine/endpoint";
 import { CliError } from "./errors";
 import { PulumiCli } from "./pulumi";
 import { StackName } from "./stackName";
@@ -60,6 +61,8 @@ export function textOutput(outputs: Record<string, unknown>, key: string, stack:
 /** What a TLS docker client needs, checked to be what it claims. */
 export interface DockerClientOutputs {
     readonly dockerHost: string;
+    /** dockerHost, parsed once: what the Engine API client dials. */
+    readonly endpoint: DockerEndpoint;
     readonly caCertPem: string;
     readonly clientCertPem: string;
     readonly clientKeyPem: string;
@@ -73,7 +76,8 @@ export function dockerClientOutputs(outputs: Record<string, unknown>, stack: Sta
         read("clientCertPem"),
         read("clientKeyPem"),
     ] as [string, string, string, string];
-    if (!/^tcp:\/\/[^/\s]+:\d+$/.test(dockerHost)) {
+    const [, host, port] = /^tcp:\/\/([^/\s]+):(\d+)$/.exec(dockerHost) ?? [];
+    if (!host || !port) {
         throw new CliError(`dockerHost ${JSON.stringify(dockerHost)} is not a tcp://host:port address`);
     }
     const certificate = (key: string, pem: string) => {
@@ -94,7 +98,12 @@ export function dockerClientOutputs(outputs: Record<string, unknown>, stack: Sta
     if (!client.checkPrivateKey(key)) {
         throw new CliError("clientKeyPem is not the key of clientCertPem");
     }
-    return { dockerHost, caCertPem, clientCertPem, clientKeyPem };
+    return { dockerHost, endpoint: { host, port: Number(port) }, caCertPem, clientCertPem, clientKeyPem };
+}
+
+/** The stack's region, read off its host name: `<label>.<region>.cloudapp.azure.com`. */
+export function regionOf(outputs: Record<string, unknown>): string | undefined {
+    return /^[^.]+\.([^.]+)\.cloudapp\./.exec(String(outputs.fqdn ?? ""))?.[1];
 }
 
 /** The VM's resource id, split: what the Azure SDK's calls take. */

@@ -5,7 +5,7 @@ import { snapshotDisk } from "../azure";
 import { certificateDir, removeClientFiles } from "../clientFiles";
 import { hasDockerCli, removeDockerContext } from "../dockerContext";
 import { CliError } from "../errors";
-import { readOutputs, textOutput } from "../outputs";
+import { readOutputs, regionOf, textOutput } from "../outputs";
 import { parseStackName, project, StackName } from "../stackName";
 import { Verb, yesOption } from "../verb";
 import { contextName, refreshClient } from "./env";
@@ -186,8 +186,8 @@ docker context go last.`,
                 (await context.confirm("Snapshot the data disk first, so its data can be restored?", yes, true)));
         let snapshotId: string | undefined;
         if (snapshot) {
-            const location = context.pulumi.configGet(stack, "location");
-            const region = /^[^.]+\.([^.]+)\.cloudapp\./.exec(String(outputs.fqdn ?? ""))?.[1] ?? location;
+            // The config is asked only when the host name does not say.
+            const region = regionOf(outputs) ?? context.pulumi.configGet(stack, "location");
             if (!region) {
                 throw new CliError(`cannot tell stack ${stack.pulumi}'s region: set location in its config`);
             }

@@ -1,8 +1,8 @@
 import { changePower, powerState } from "../azure";
 import { probeDaemon } from "../daemon";
-import { dockerClientOutputs, readOutputs, vmReference } from "../outputs";
+import { dockerClientOutputs, DockerClientOutputs, readOutputs, vmReference } from "../outputs";
 import { parseStackName } from "../stackName";
-import { outputsFileOption, outputsSource, stackOption, Values, Verb } from "../verb";
+import { outputsFileOption, outputsSource, stackOption, Verb } from "../verb";
 import { CliContext } from "../context";
 
 const usageTail = `  --stack, -s      the stack
@@ -11,12 +11,7 @@ const usageTail = `  --stack, -s      the stack
 
 Azure calls use your Azure login (az login, or a service principal's environment variables).`;
 
-async function waitForDaemon(context: CliContext, values: Values, outputs: Record<string, unknown>, stackName: string) {
-    const seconds = Number(values.wait ?? "300");
-    if (!Number.isInteger(seconds) || seconds < 0) {
-        return;
-    }
-    const client = dockerClientOutputs(outputs, parseStackName(stackName));
+async function waitForDaemon(context: CliContext, seconds: number, client: DockerClientOutputs) {
     const deadline = Date.now() + seconds * 1000;
     for (let attempt = 1; ; attempt++) {
         const report = await probeDaemon(client);
@@ -59,9 +54,14 @@ function powerVerb(name: "start" | "stop" | "restart", summary: string, after: s
                 context.info(`VM ${vm.name} is now ${await powerState(azure, vm)}`);
             }
             if (name !== "stop") {
-                await waitForDaemon(context, values, outputs, stack.pulumi);
+                const seconds = Number(values.wait ?? "300");
+                if (Number.isInteger(seconds) && seconds >= 0) {
+                    await waitForDaemon(context, seconds, dockerClientOutputs(outputs, stack));
+                }
             }
-            context.info(after);
+            if (after) {
+                context.info(after);
+            }
             return 0;
         },
     };

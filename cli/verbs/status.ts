@@ -2,7 +2,7 @@ import { powerState } from "../azure";
 import { CliContext } from "../context";
 import { DaemonReport, probeDaemon } from "../daemon";
 import { CliError } from "../errors";
-import { dockerClientOutputs, readOutputs, vmReference } from "../outputs";
+import { dockerClientOutputs, readOutputs, regionOf, vmReference } from "../outputs";
 import { parseStackName, StackName } from "../stackName";
 import { outputsFileOption, outputsSource, stackOption, Values, Verb } from "../verb";
 
@@ -16,11 +16,6 @@ export interface StackReport {
     readonly docker: string;
     readonly services: string;
     readonly certificateExpiry: string;
-}
-
-/** The region is the second label of the host's name: `<label>.<region>.cloudapp.azure.com`. */
-function regionOf(outputs: Record<string, unknown>): string {
-    return /^[^.]+\.([^.]+)\.cloudapp\./.exec(String(outputs.fqdn ?? ""))?.[1] ?? "-";
 }
 
 async function reportOf(context: CliContext, stack: StackName, values: Values): Promise<StackReport> {
@@ -52,7 +47,7 @@ async function reportOf(context: CliContext, stack: StackName, values: Values): 
             : await probeDaemon(client);
     return {
         stack: stack.pulumi,
-        region: regionOf(outputs),
+        region: regionOf(outputs) ?? "-",
         provisioner: typeof outputs.provisioner === "string" ? outputs.provisioner : "-",
         state,
         url: client.dockerHost,
