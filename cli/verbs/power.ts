@@ -4,6 +4,7 @@ import { dockerClientOutputs, DockerClientOutputs, readOutputs, vmReference } fr
 import { parseStackName } from "../stackName";
 import { outputsFileOption, outputsSource, stackOption, Verb } from "../verb";
 import { CliContext } from "../context";
+import { CliError } from "../errors";
 
 const usageTail = `  --stack, -s      the stack
   --outputs-file   outputs saved with \`pulumi stack output --json --show-secrets\`, instead of asking Pulumi
@@ -41,6 +42,12 @@ function powerVerb(name: "start" | "stop" | "restart", summary: string, after: s
         positionals: 0,
         async run(context, values) {
             const stack = parseStackName(values.stack as string | undefined);
+            const seconds = values.wait === undefined ? 300 : Number(values.wait);
+            if (!Number.isInteger(seconds) || seconds < 0) {
+                throw new CliError(
+                    `--wait ${JSON.stringify(values.wait)} is not a whole number of seconds (0 or more)`,
+                );
+            }
             const outputs = readOutputs(outputsSource(context, values), stack);
             const vm = vmReference(outputs, stack);
             const azure = context.azure();
@@ -54,10 +61,7 @@ function powerVerb(name: "start" | "stop" | "restart", summary: string, after: s
                 context.info(`VM ${vm.name} is now ${await powerState(azure, vm)}`);
             }
             if (name !== "stop") {
-                const seconds = Number(values.wait ?? "300");
-                if (Number.isInteger(seconds) && seconds >= 0) {
-                    await waitForDaemon(context, seconds, dockerClientOutputs(outputs, stack));
-                }
+                await waitForDaemon(context, seconds, dockerClientOutputs(outputs, stack));
             }
             if (after) {
                 context.info(after);

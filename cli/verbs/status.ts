@@ -40,7 +40,19 @@ async function reportOf(context: CliContext, stack: StackName, values: Values): 
     } catch (error) {
         state = `unknown (${(error as Error).message})`;
     }
-    const client = dockerClientOutputs(outputs, stack);
+    let client;
+    try {
+        client = dockerClientOutputs(outputs, stack);
+    } catch (error) {
+        // A half-finished first `pulumi up`: say so on its line rather than fail the whole list.
+        return {
+            stack: stack.pulumi,
+            ...blank,
+            region: regionOf(outputs) ?? "-",
+            state,
+            docker: `no client: ${(error as Error).message}`,
+        };
+    }
     const daemon: DaemonReport =
         state === "deallocated" || state === "stopped"
             ? { answers: false, error: `the VM is ${state}` }

@@ -86,6 +86,11 @@ describe("the azure-docker-host command-line tool", function () {
                 /Unknown option '--tls'[\s\S]*usage: azure-docker-host env/,
             );
             await refused(cli(["ip", "--stack", "dev", "extra"]), /ip takes no arguments, got "extra"/);
+            await refused(
+                cli(["start", "--stack", "dev", "--wait", "soon"]),
+                /--wait "soon" is not a whole number of seconds \(0 or more\)/,
+            );
+            assert.deepStrictEqual(standIn.requests, [], "Azure was called before the flags were checked");
         });
 
         for (const [name, reason] of [
@@ -281,6 +286,18 @@ describe("the azure-docker-host command-line tool", function () {
             const restarted = await cli(["restart", "-s", "dev", "--wait", "0"]);
             assert.strictEqual(restarted.status, 0, restarted.stderr);
             assert.ok(standIn.requests.some((request) => request.path.toLowerCase() === `${vmKey}/restart`));
+        });
+
+        it("ls lists a stack whose first pulumi up did not finish, beside the others", async () => {
+            stubs.setOutputs("half", { fqdn: outputs.fqdn, vmId: outputs.vmId });
+            standIn.powerStates.set(vmKey, "deallocated");
+            const result = await cli(["ls"]);
+            assert.strictEqual(result.status, 0, result.stderr);
+            assert.match(result.stdout, /^dev +eastasia +\S+ +deallocated /m);
+            assert.match(
+                result.stdout,
+                /^half +eastasia +- +deallocated +- +no client: stack half has no dockerHost output/m,
+            );
         });
 
         it("status says a deallocated VM's daemon cannot answer, and exits 1", async () => {
