@@ -2,9 +2,9 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceDefinition, serviceComponent } from "./hardenedComponent";
 import {
-    dockerfileHealthCheck,
     mongodbBuildContext,
     mongodbCommand,
+    mongodbHealthCheck,
     mongodbRootPasswordFile,
     mongodbRootUserEnvironment,
     mongodbSecretsDirectory,
@@ -45,7 +45,7 @@ export const mongodbDefinition: ServiceDefinition = {
         user: mongodbUser,
         port: mongodbPort,
         pidsLimit: mongodbPidsLimit,
-        healthcheck: dockerfileHealthCheck(),
+        healthcheck: { ...mongodbHealthCheck, tests: [...mongodbHealthCheck.tests] },
         waitTimeoutSeconds: 300,
         passwordSuffix: "root-password",
         secretFile: {

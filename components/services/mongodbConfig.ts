@@ -1,6 +1,3 @@
-import * as fs from "fs";
-import * as path from "path";
-
 /** The build context of the mongodb image, relative to the project (Pulumi runs from there). */
 export const mongodbBuildContext = "images/mongodb";
 /** The root password file lives on a small volume: the root file system is read-only. */
@@ -37,24 +34,16 @@ export function mongodbCommand(containerMemoryMb: number): string[] {
     ];
 }
 
-/** The HEALTHCHECK of images/mongodb/Dockerfile, stated again on the container so it is explicit there. */
-export function dockerfileHealthCheck(
-    dockerfile = fs.readFileSync(path.join(__dirname, "..", "..", mongodbBuildContext, "Dockerfile"), "utf8"),
-) {
-    const instruction = /^HEALTHCHECK\s+((?:--\S+\s+)*)\\?\s*CMD\s+(\[.*\])\s*$/m.exec(
-        dockerfile.replace(/\\\n\s*/g, " "),
-    );
-    if (!instruction) {
-        throw new Error("images/mongodb/Dockerfile has no exec-form HEALTHCHECK");
-    }
-    const options = Object.fromEntries(
-        [...(instruction[1] ?? "").matchAll(/--([a-z-]+)=(\S+)/g)].map((match) => [match[1], match[2]]),
-    );
-    return {
-        tests: ["CMD", ...(JSON.parse(instruction[2] ?? "[]") as string[])],
-        interval: options.interval,
-        timeout: options.timeout,
-        startPeriod: options["start-period"],
-        retries: options.retries === undefined ? undefined : Number(options.retries),
-    };
-}
+/**
+ * mongodb's health check, stated on the container (the image carries none). ping needs no
+ * authentication, so the check works before and after the root user exists. Durations are written
+ * as the Engine API reports them back (Go's time.Duration form: `1m0s`, not `60s`): the docker
+ * provider compares its inputs with what it reads, so any other spelling is a change on every preview.
+ */
+export const mongodbHealthCheck = {
+    tests: ["CMD", "mongosh", "--quiet", "--norc", "--eval", "quit(db.adminCommand({ ping: 1 }).ok === 1 ? 0 : 1)"],
+    interval: "15s",
+    timeout: "10s",
+    startPeriod: "1m0s",
+    retries: 5,
+} as const;

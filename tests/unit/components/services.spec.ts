@@ -105,6 +105,13 @@ describe("Services component", () => {
                 );
             });
 
+            it("states its health check's durations as the Engine API reports them, so a preview finds no change", () => {
+                const { interval, timeout, startPeriod } = container(run, name).healthcheck;
+                for (const duration of [interval, timeout, startPeriod]) {
+                    assert.strictEqual(duration, goDuration(seconds(duration)), `${duration} reads back differently`);
+                }
+            });
+
             it(`gets a cgroup pids limit of ${pids} through the Engine API, at the gate's endpoint`, () => {
                 const limit = run.one(pidsType, `${name}-pids`);
                 assert.deepStrictEqual(
@@ -248,3 +255,16 @@ describe("Services component", () => {
         assert.strictEqual(container(redisOnly, "docker-redis").memory, 512);
     });
 });
+
+/** Seconds in a duration written as Docker accepts it (`90s`, `1m30s`, `1h`). */
+function seconds(duration: string): number {
+    const parts = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(duration);
+    assert.ok(parts && duration !== "", `not a duration: ${duration}`);
+    return Number(parts[1] ?? 0) * 3600 + Number(parts[2] ?? 0) * 60 + Number(parts[3] ?? 0);
+}
+
+/** Go's time.Duration.String() for whole seconds, which is how dockerd reports a health check's timing. */
+function goDuration(total: number): string {
+    const [hours, minutes, rest] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+    return hours > 0 ? `${hours}h${minutes}m${rest}s` : minutes > 0 ? `${minutes}m${rest}s` : `${rest}s`;
+}
