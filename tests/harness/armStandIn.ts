@@ -8,9 +8,10 @@ import { generatePrivateKeyPem, selfSignedCertPem } from "./realPki";
 const fixtures = path.join(__dirname, "..", "fixtures", "arm");
 const readFixture = <T>(name: string): T => JSON.parse(fs.readFileSync(path.join(fixtures, name), "utf8")) as T;
 
+import { standInSubscription, standInToken } from "./standInIdentity";
+
 /** The token the mocked azure-native provider hands out, which the stand-in insists on. */
-export const standInToken = "stand-in-arm-token";
-export const standInSubscription = "00000000-0000-4000-8000-000000000042";
+export { standInSubscription, standInToken };
 
 /** What Resource Manager knows, as Azure's documented responses carry it. */
 export interface ArmCatalogue {
@@ -22,6 +23,20 @@ export interface ArmCatalogue {
     readonly extensions: Readonly<Record<string, readonly string[]>>;
     /** Snapshots and disks by resource id (as a restore source names them), as GET answers them. */
     readonly diskSources: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+/**
+ * The emulated subscription behind the stand-in, when the lifecycle tests run it: VMs, disks and
+ * snapshots are the world's, and power calls act on its machines.
+ */
+export interface ArmBackend {
+    /** `running`, `deallocated`, or undefined for no such VM. */
+    powerState(vmId: string): string | undefined;
+    power(vmId: string, action: "start" | "deallocate" | "restart"): Promise<void>;
+    /** A disk or snapshot as GET answers it, or undefined. */
+    diskSource(id: string): Record<string, unknown> | undefined;
+    /** PUT of a snapshot (`az snapshot create`): copies its source disk. */
+    putSnapshot(id: string, body: Record<string, any>): Promise<Record<string, unknown>>;
 }
 
 /** A failure the stand-in plays on the requests whose path matches. */
@@ -68,6 +83,8 @@ export class ArmStandIn {
     readonly powerStates = new Map<string, string>();
     /** Resources created through PUT (resource groups, snapshots), by path (lowercase), with their bodies. */
     readonly created = new Map<string, unknown>();
+    /** Set by the lifecycle tests: VMs, disks and snapshots come from the emulated subscription. */
+    backend: ArmBackend | undefined;
 
     private constructor(
         private readonly server: https.Server,
@@ -198,6 +215,22 @@ export class ArmStandIn {
         if (operation) {
             return send(200, { status: "Succeeded", name: operation[1] });
         }
+        if (
+            request.method === "PUT" &&
+            this.backend &&
+            /\/providers\/Microsoft\.Compute\/snapshots\/[^/]+$/i.test(url.pathname)
+        ) {
+            let body = "";
+            request.setEncoding("utf8");
+            request.on("data", (chunk: string) => (body += chunk));
+            request.on("end", () => {
+                this.backend!.putSnapshot(url.pathname, JSON.parse(body || "{}") as Record<string, any>).then(
+                    (created) => send(201, created),
+                    (error: Error) => azureError(400, "BadRequest", error.message),
+                );
+            });
+            return;
+        }
         if (request.method === "PUT") {
             let body = "";
             request.setEncoding("utf8");
@@ -221,10 +254,12 @@ export class ArmStandIn {
                 url.pathname,
             )
         ) {
-            const known = Object.entries(this.catalogue.diskSources).find(
-                ([id]) => id.toLowerCase() === url.pathname.toLowerCase(),
-            );
-            return known
+            const known = this.backend
+                ? ([url.pathname, this.backend.diskSource(url.pathname)] as const)
+                : Object.entries(this.catalogue.diskSources).find(
+                      ([id]) => id.toLowerCase() === url.pathname.toLowerCase(),
+                  );
+            return known?.[1]
                 ? send(200, known[1])
                 : azureError(
                       404,
@@ -292,7 +327,7 @@ export class ArmStandIn {
         send: (status: number, body: unknown, headers?: Record<string, string>) => void,
         azureError: (status: number, code: string, message: string) => void,
     ): void {
-        const state = this.powerStates.get(id);
+        const state = this.backend ? this.backend.powerState(id) : this.powerStates.get(id);
         if (state === undefined) {
             return azureError(404, "ResourceNotFound", `The Resource '${id.split("/providers/")[1]}' was not found.`);
         }
@@ -306,9 +341,17 @@ export class ArmStandIn {
             });
         }
         if (action && method === "POST") {
-            this.powerStates.set(id, action === "deallocate" ? "deallocated" : "running");
             const poll = `${this.url}/operations/${action}?api-version=2024-07-01`;
-            return send(202, "", { "Azure-AsyncOperation": poll, Location: poll, "Retry-After": "0" });
+            const accepted = () => send(202, "", { "Azure-AsyncOperation": poll, Location: poll, "Retry-After": "0" });
+            if (this.backend) {
+                // The operation completes before it is acknowledged, so the first poll finds it done.
+                this.backend
+                    .power(id, action as "start" | "deallocate" | "restart")
+                    .then(accepted, (error: Error) => azureError(409, "OperationNotAllowed", error.message));
+                return;
+            }
+            this.powerStates.set(id, action === "deallocate" ? "deallocated" : "running");
+            return accepted();
         }
         return azureError(405, "MethodNotAllowed", `${method} ${action ?? ""} is not answered here`);
     }

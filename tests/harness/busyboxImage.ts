@@ -19,16 +19,30 @@ const applets = [
     "httpd",
     "nc",
     "printf",
+    "sed",
+    "ls",
+    "rm",
+    "kill",
+    "head",
+    "true",
 ];
 /** The folders the services' images give their user (999 in the official redis and mongo images). */
 const serviceUserFolders = ["data", "data/db", "data/configdb"];
 
+/** A file an image adds to the busybox root: copied from this machine, or written. */
+export interface ImageFile {
+    readonly path: string;
+    readonly from?: string;
+    readonly content?: string;
+    readonly mode?: number;
+}
+
 /**
  * A root filesystem tarball holding Debian's static busybox and the services' data folders owned
  * by their user, as the official images have them: a real image that needs no registry, for
- * `docker import`.
+ * `docker import`. `extra` adds files (a service's binaries and libraries, /etc/passwd).
  */
-export function busyboxRootfsTar(): { tar: string; dispose(): void } {
+export function busyboxRootfsTar(extra: readonly ImageFile[] = []): { tar: string; dispose(): void } {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "adh-busybox-"));
     const rootfs = path.join(work, "rootfs");
     fs.mkdirSync(path.join(rootfs, "bin"), { recursive: true });
@@ -44,6 +58,16 @@ export function busyboxRootfsTar(): { tar: string; dispose(): void } {
     fs.chmodSync(path.join(rootfs, "bin", "busybox"), 0o755);
     for (const applet of applets) {
         fs.symlinkSync("busybox", path.join(rootfs, "bin", applet));
+    }
+    for (const file of extra) {
+        const target = path.join(rootfs, file.path);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        if (file.from !== undefined) {
+            fs.copyFileSync(fs.realpathSync(file.from), target);
+        } else {
+            fs.writeFileSync(target, file.content ?? "");
+        }
+        fs.chmodSync(target, file.mode ?? 0o644);
     }
     const tar = path.join(work, "rootfs.tar");
     const result = runTool("tar", ["-C", rootfs, "-cf", tar, "."]);

@@ -13,7 +13,7 @@ export interface ServerTls {
 }
 
 /** The unit get.docker.com's docker-ce package installs, before the handler's first enable edits it. */
-const packagedUnit = [
+export const packagedUnit = [
     "[Service]",
     "Type=notify",
     "ExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock",
@@ -21,7 +21,7 @@ const packagedUnit = [
     "",
 ].join("\n");
 
-const certificatePaths = {
+export const certificatePaths = {
     ca: "/etc/docker/ca.pem",
     cert: "/etc/docker/cert.pem",
     key: "/etc/docker/key.pem",
@@ -48,8 +48,30 @@ export interface EnableResult {
  *   file; otherwise only `systemctl start docker` runs.
  */
 export class DockerExtensionHandler {
-    private unit = packagedUnit;
     private readonly certificates = new Map<string, RootFile>();
+
+    /**
+     * A handler on a VM as an earlier enable left it: the unit as it is now (the packaged one on a
+     * fresh VM) and the certificate files already written, whose modes a rewrite keeps.
+     */
+    constructor(
+        private unit: string = packagedUnit,
+        installed: readonly RootFile[] = [],
+    ) {
+        for (const file of installed) {
+            this.certificates.set(file.path, file);
+        }
+    }
+
+    /** docker.service as the last enable left it. */
+    get unitText(): string {
+        return this.unit;
+    }
+
+    /** The certificate files as the last enable wrote them. */
+    get installedCertificates(): readonly RootFile[] {
+        return [...this.certificates.values()];
+    }
 
     enable(publicSettings: unknown, protectedSettings: unknown): EnableResult {
         const settings = readPublicSettings(publicSettings);

@@ -90,22 +90,13 @@ export class LoopDisk {
 
     /** Runs `script` as root where the disk is presented as `presentation`, as cloud-init's bootcmd would. */
     runPresented(presentation: DiskPresentation, script: string): ToolResult {
-        const scriptFile = path.join(this.work, "script.sh");
-        fs.writeFileSync(scriptFile, script, { mode: 0o700 });
-        return runTool("unshare", [
-            "--mount",
-            "--propagation",
-            "private",
-            "sh",
-            "-c",
-            privateDevices,
-            "private-devices",
+        return runWithDiskPresented(
             this.work,
             this.device,
             presentation,
-            scriptFile,
-            ...this.partitions.flatMap((partition) => [path.basename(partition.device), partition.name]),
-        ]);
+            script,
+            this.partitions.map((partition) => ({ device: partition.device, name: partition.name })),
+        );
     }
 
     dispose(): void {
@@ -115,6 +106,36 @@ export class LoopDisk {
         runTool("losetup", ["--detach", this.device]);
         fs.rmSync(this.work, { recursive: true, force: true });
     }
+}
+
+/**
+ * Runs `script` as root in a private mount namespace whose /dev presents `device` (and its
+ * partitions, by their kernel names) as a VM of `presentation` shows its data disk; `work` is a
+ * folder of the caller's for the script file and the real /dev's bind.
+ */
+export function runWithDiskPresented(
+    work: string,
+    device: string,
+    presentation: DiskPresentation,
+    script: string,
+    partitions: readonly { readonly device: string; readonly name: string }[] = [],
+): ToolResult {
+    const scriptFile = path.join(work, "script.sh");
+    fs.writeFileSync(scriptFile, script, { mode: 0o700 });
+    return runTool("unshare", [
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        privateDevices,
+        "private-devices",
+        work,
+        device,
+        presentation,
+        scriptFile,
+        ...partitions.flatMap((partition) => [path.basename(partition.device), partition.name]),
+    ]);
 }
 
 /**
