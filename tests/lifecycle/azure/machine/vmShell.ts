@@ -1,0 +1,125 @@
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { dockerSocket, rooted, VmPaths } from "./dockerService";
+import { inNamespace } from "./network";
+import { CommandResult, sleep } from "./shell";
+
+/** What a script's `systemctl` asks of the VM's service manager; answered with an exit status and output. */
+export type ServiceManager = (args: readonly string[]) => Promise<{ status: number; output: string }>;
+
+/**
+ * The stand-in for systemctl on the VM: it hands its arguments to the machine's service manager
+ * (this process) through a request file and waits for the answer, so `systemctl restart docker`
+ * really restarts the VM's daemon before the script's next line runs.
+ */
+function systemctlStub(queue: string): string {
+    return `#!/bin/sh
+request="${queue}/$(date +%s%N)-$$"
+printf '%s\\n' "$@" > "$request.tmp" && mv "$request.tmp" "$request"
+while [ ! -e "$request.done" ]; do sleep 0.1; done
+cat "$request.out" 2>/dev/null
+status=$(cat "$request.done")
+rm -f "$request.taken" "$request.done" "$request.out"
+exit "$status"
+`;
+}
+
+/** cloud-init has finished by the time an extension runs: the VM's agent waits for it. */
+const cloudInitStub = `#!/bin/sh
+case "$1" in
+  status) echo "status: done"; exit 0 ;;
+  *) echo "cloud-init $*: not available in the emulated VM" >&2; exit 1 ;;
+esac
+`;
+
+/** journalctl prints the VM's dockerd log, which is what `journalctl -u docker.service` shows. */
+const journalctlStub = (log: string) => `#!/bin/sh
+tail -n 50 '${log}' 2>/dev/null
+`;
+
+/**
+ * Runs a shell command as root on the emulated VM: in its network namespace, and in a private mount
+ * namespace where /etc/docker is the VM's, /run holds its Docker socket (for /run/docker.sock and
+ * /var/run/docker.sock alike), and systemctl, cloud-init and journalctl are the VM's. `cwd` is a
+ * folder under the VM's root. Everything else (the shell, coreutils, curl, python3) is this machine's.
+ */
+export async function runOnVm(
+    paths: VmPaths,
+    command: string,
+    manager: ServiceManager,
+    options: { readonly cwd?: string; readonly stdoutFile?: string; readonly stderrFile?: string } = {},
+): Promise<CommandResult> {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "adh-vm-shell-"));
+    const queue = path.join(work, "systemctl");
+    const stubs = path.join(work, "bin");
+    fs.mkdirSync(queue);
+    fs.mkdirSync(stubs);
+    fs.writeFileSync(path.join(stubs, "systemctl"), systemctlStub(queue), { mode: 0o755 });
+    fs.writeFileSync(path.join(stubs, "cloud-init"), cloudInitStub, { mode: 0o755 });
+    fs.writeFileSync(path.join(stubs, "journalctl"), journalctlStub(paths.log), { mode: 0o755 });
+    const etcDocker = rooted(paths, "/etc/docker");
+    fs.mkdirSync(etcDocker, { recursive: true });
+    const socket = rooted(paths, dockerSocket);
+    fs.mkdirSync(path.dirname(socket), { recursive: true });
+    const setup = [
+        'mount --bind "$1" /etc/docker',
+        "mount -t tmpfs tmpfs /run",
+        'touch /run/docker.sock && if [ -S "$2" ]; then mount --bind "$2" /run/docker.sock; fi',
+        'cd "$3"',
+        'PATH="$4:$PATH"',
+        'exec /bin/sh -c "$5"',
+    ].join(" && ");
+    const [wrapper, wrapped] = inNamespace(paths.namespace, "unshare", [
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        setup,
+        "vm-shell",
+        etcDocker,
+        socket,
+        options.cwd ?? paths.root,
+        stubs,
+        command,
+    ]);
+    const child = spawn(wrapper, wrapped, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const exited = new Promise<number | null>((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", resolve);
+    });
+    const outcome: { status?: number | null } = {};
+    void exited.then((code) => (outcome.status = code));
+    try {
+        // Answer systemctl's requests until the script is done.
+        while (!("status" in outcome)) {
+            for (const name of fs.readdirSync(queue).filter((entry) => /^\d+-\d+$/.test(entry))) {
+                const request = path.join(queue, name);
+                const args = fs.readFileSync(request, "utf8").split("\n").filter(Boolean);
+                fs.renameSync(request, `${request}.taken`);
+                const answer = await manager(args).catch((error: Error) => ({
+                    status: 1,
+                    output: `${error.message}\n`,
+                }));
+                fs.writeFileSync(`${request}.out`, answer.output);
+                fs.writeFileSync(`${request}.done`, String(answer.status));
+            }
+            await sleep(50);
+        }
+    } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+    if (options.stdoutFile) {
+        fs.writeFileSync(options.stdoutFile, stdout);
+    }
+    if (options.stderrFile) {
+        fs.writeFileSync(options.stderrFile, stderr);
+    }
+    return { status: outcome.status ?? null, stdout, stderr };
+}
