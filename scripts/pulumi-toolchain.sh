@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Pulumi toolchain the lifecycle tests run (the CLI, the Node.js language host and the
-# bridged providers the program uses) from the Go module proxy into .tools/pulumi/bin, and prints
-# that folder. A machine that already has a `pulumi` on PATH is not this script's concern: the
+# Builds the Pulumi toolchain the lifecycle tests run from the Go module proxy into .tools/pulumi/bin
+# and prints that folder: the CLI, the Node.js language host, the tls, random and docker providers
+# at the versions package.json's SDKs ask for, and the Docker Hub stand-in. A machine that already has a `pulumi` on PATH is not this script's concern: the
 # lifecycle harness uses that CLI instead. Rebuilt only when a pinned version or a source changes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,7 +16,10 @@ grep -q "github.com/pulumi/pulumi/pkg/v3 v${sdk_version}\$" "$toolchain/go.mod" 
     exit 1
 }
 
-stamp=$( (go version; echo "$sdk_version"; find "$toolchain" -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' -o -name '*.sh' \) | sort | xargs sha256sum; sha256sum "$0") | sha256sum | cut -d' ' -f1)
+provider_version() { node -p "require('./package.json').dependencies['@pulumi/$1']"; }
+providers="tls:$(provider_version tls) random:$(provider_version random) docker:$(provider_version docker)"
+
+stamp=$( (go version; echo "$sdk_version $providers"; find "$toolchain" -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' -o -name '*.sh' \) -not -path '*/cmd/*/schema*' | sort | xargs sha256sum; sha256sum "$0") | sha256sum | cut -d' ' -f1)
 if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ]; then
     echo "$PWD/$out/bin"
     exit 0
@@ -32,10 +35,10 @@ started=$(date +%s)
         -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${sdk_version}" \
         github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
     go build -o "../../../$out/bin/pulumi-language-nodejs" -ldflags "-X main.version=${sdk_version}" ./languagehost
+    cd registry && go build -o "../../../../$out/bin/registry-stand-in" .
 ) >&2
-for provider in "$toolchain"/providers/*/build.sh; do
-    [ -e "$provider" ] || continue
-    bash "$provider" "$PWD/$out/bin" >&2
+for provider in $providers; do
+    bash "$toolchain/providers/build.sh" "${provider%%:*}" "${provider##*:}" "$PWD/$out/bin" >&2
 done
 echo "$stamp" > "$stamp_file"
 echo "built the Pulumi toolchain in $(( $(date +%s) - started )) s" >&2
