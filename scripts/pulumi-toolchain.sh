@@ -19,7 +19,7 @@ grep -q "github.com/pulumi/pulumi/pkg/v3 v${sdk_version}\$" "$toolchain/go.mod" 
 provider_version() { node -p "require('./package.json').dependencies['@pulumi/$1']"; }
 providers="tls:$(provider_version tls) random:$(provider_version random) docker:$(provider_version docker)"
 
-stamp=$( (go version; echo "$sdk_version $providers"; find "$toolchain" -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' -o -name '*.sh' \) -not -path '*/cmd/*/schema*' | sort | xargs sha256sum; sha256sum "$0") | sha256sum | cut -d' ' -f1)
+stamp=$( (go version; echo "$sdk_version $providers"; find "$toolchain" -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' -o -name '*.sh' \) -not -path '*/cmd/*/schema*' | sort | xargs sha256sum; sha256sum < "${BASH_SOURCE[0]}") | sha256sum | cut -d' ' -f1)
 if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ]; then
     echo "$PWD/$out/bin"
     exit 0

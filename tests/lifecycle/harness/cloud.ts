@@ -42,6 +42,13 @@ export class EmulatedCloud {
             .map((candidate) => Machine.load(candidate));
     }
 
+    /** The Docker host's VM (not a swarm worker), if it runs. */
+    hostMachine(): Machine | undefined {
+        return this.machines().find(
+            (machine) => machine.spec.name.startsWith("docker-vm") && machine.power === "running",
+        );
+    }
+
     /** What is still there of the cloud's machinery: namespaces, daemons, loop devices, disk images. */
     leftovers(): { namespaces: string[]; daemons: string[]; loops: string[]; disks: string[] } {
         const namespaces = run("ip", ["netns", "list"])

@@ -20,6 +20,14 @@ export interface Toolchain {
  * and random providers). The stand-in plugins come first either way.
  */
 export function pulumiToolchain(): Toolchain {
+    // A toolchain built elsewhere (a folder of the same binaries), for a machine that has one.
+    const prebuilt = process.env.ADH_PULUMI_TOOLCHAIN;
+    if (prebuilt) {
+        return {
+            path: [standInPlugins, ...prebuilt.split(":"), dynamicProviderHost, path.dirname(process.execPath)],
+            origin: "built",
+        };
+    }
     const own = spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" });
     if (own.status === 0 && process.env.ADH_LIFECYCLE_BUILD_PULUMI !== "1") {
         return { path: [standInPlugins, dynamicProviderHost, path.dirname(process.execPath)], origin: "path" };

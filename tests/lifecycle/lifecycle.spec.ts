@@ -1,0 +1,146 @@
+import * as assert from "assert";
+import { requireRoot } from "../harness/tools";
+import { baseConfig, Lifecycle, startLifecycle, stopLifecycle } from "./harness/suite";
+import { operations } from "./harness/stack";
+import { transition } from "./harness/transition";
+
+/** Resources that must never be replaced by anything below but what says so. */
+const dataDisk = "azure-native:compute:Disk::docker-data";
+const vm = "azure-native:compute:VirtualMachine::docker-vm";
+const gate = "pulumi-nodejs:dynamic/azure-docker-host:DockerReadinessGate::docker-ready";
+const dockerProvider = "pulumi:providers:docker::docker-docker";
+const dockerResources = [
+    "docker:index/container:Container::docker-mongodb",
+    "docker:index/container:Container::docker-redis",
+    "docker:index/image:Image::docker-mongodb-image",
+    "docker:index/network:Network::docker-network",
+    "docker:index/remoteImage:RemoteImage::docker-redis-image",
+    ...["mongodb-configdb", "mongodb-data", "mongodb-secrets", "redis-data", "redis-secrets"].map(
+        (volume) => `docker:index/volume:Volume::docker-${volume}`,
+    ),
+];
+const volumeFiles = ["mongodb", "redis"].map(
+    (service) => `pulumi-nodejs:dynamic/azure-docker-host:VolumeFile::docker-${service}-secret-file`,
+);
+const extension = (provisioner: string) =>
+    `azure-native:compute:VirtualMachineExtension::docker-provisioning-${provisioner === "cloud-init" ? "certificates" : "extension"}`;
+const tls = (side: "server" | "client") => [
+    `tls:index/certRequest:CertRequest::docker-${side}-csr`,
+    `tls:index/locallySignedCert:LocallySignedCert::docker-${side}-cert`,
+    `tls:index/privateKey:PrivateKey::docker-${side}-key`,
+];
+
+/** Every transition's measures, for the closing report. */
+const measured: string[] = [];
+function report(label: string, result: { upSeconds: number; downtimeSeconds: number }): void {
+    const line = `${label}: pulumi up ${result.upSeconds.toFixed(0)} s, redis or mongodb unhealthy ${result.downtimeSeconds.toFixed(0)} s`;
+    measured.push(line);
+    console.log(`      ${line}`);
+}
+
+for (const provisioner of ["cloud-init", "docker-extension"] as const) {
+    /**
+     * A user's whole lifecycle, under Pulumi's own engine: the real CLI and language host, the real
+     * tls, random and docker providers, and an emulated Azure whose VMs are real Docker daemons.
+     */
+    describe(`the lifecycle of a stack with the ${provisioner} provisioner`, function () {
+        this.timeout(900_000);
+        let life: Lifecycle;
+        let config: Record<string, unknown>;
+
+        before(async function () {
+            requireRoot(this);
+            life = await startLifecycle(`life-${provisioner}`);
+            config = baseConfig(life.cloud, provisioner);
+            await life.stack.init(config);
+        });
+
+        after(async () => {
+            await stopLifecycle(life);
+        });
+
+        it("previews a new stack with unknown outputs, and creates nothing", async () => {
+            const { steps } = await life.stack.plan();
+            const planned = operations(steps);
+            assert.deepStrictEqual(Object.keys(planned), ["create"]);
+            assert.ok(planned.create!.includes(vm) && planned.create!.includes(dataDisk));
+            assert.deepStrictEqual(life.cloud.world.all(), []);
+        });
+
+        it("comes up: the gate passes, and docker ps through the tool's env shows redis and mongodb healthy", async () => {
+            await life.stack.up();
+            const states = await life.operator.waitHealthy();
+            assert.match(states.redis!, /^Up .*\(healthy\)$/);
+            assert.match(states.mongodb!, /^Up .*\(healthy\)$/);
+            const status = await life.operator.tool(["status", "--stack", life.stack.name]);
+            assert.strictEqual(status.status, 0, status.stderr);
+            assert.match(status.stdout, /running/);
+            const listed = await life.operator.tool(["ls"]);
+            assert.strictEqual(listed.status, 0, listed.stderr);
+            assert.match(listed.stdout, new RegExp(life.stack.name));
+            await life.markers.write("first-up");
+        });
+
+        it("then has nothing to change: preview --expect-no-changes, refresh --expect-no-changes", async () => {
+            await life.stack.must(["preview", "--expect-no-changes", "--diff"]);
+            await life.stack.must(["refresh", "--yes", "--expect-no-changes", "--skip-preview"]);
+        });
+
+        it("renews the server certificate in place: the extension delivers it, the gate sees it served", async () => {
+            config = { ...config, serverCertGeneration: 2 };
+            report(
+                "serverCertGeneration",
+                await transition(life, "serverCertGeneration", config, {
+                    replace: tls("server"),
+                    update: [extension(provisioner), gate],
+                }),
+            );
+        });
+
+        it("renews the client certificate in place: the provider and everything dialing with it update", async () => {
+            config = { ...config, clientCertGeneration: 2 };
+            report(
+                "clientCertGeneration",
+                await transition(life, "clientCertGeneration", config, {
+                    replace: tls("client"),
+                    // The provider's new key is unknown in a preview, so each of its resources may change.
+                    update: [gate, dockerProvider, ...dockerResources, ...volumeFiles],
+                }),
+            );
+        });
+
+        it("rotates the CA in place: both certificates re-issued, the daemon and every client follow", async () => {
+            config = { ...config, caGeneration: 2 };
+            report(
+                "caGeneration",
+                await transition(life, "caGeneration", config, {
+                    // The keys and requests stay; the CA signs them again.
+                    replace: [
+                        "tls:index/locallySignedCert:LocallySignedCert::docker-client-cert",
+                        "tls:index/locallySignedCert:LocallySignedCert::docker-server-cert",
+                        "tls:index/privateKey:PrivateKey::docker-ca-key",
+                        "tls:index/selfSignedCert:SelfSignedCert::docker-ca",
+                    ],
+                    update: [extension(provisioner), gate, dockerProvider, ...dockerResources, ...volumeFiles],
+                }),
+            );
+        });
+
+        it("opens the host to one more address range, in place", async () => {
+            config = { ...config, allowedSourceRanges: ["203.0.113.1/32", "198.51.100.0/24"] };
+            report(
+                "allowedSourceRanges",
+                await transition(life, "allowedSourceRanges", config, {
+                    update: ["azure-native:network:NetworkSecurityGroup::docker-nsg"],
+                }),
+            );
+        });
+
+        it("moves to an NVMe-only size in place: Azure restarts the VM, the disk is found on the new controller", async () => {
+            config = { ...config, vmSize: "Standard_D2ds_v6" };
+            report("vmSize (SCSI to NVMe)", await transition(life, "vmSize", config, { update: [vm] }));
+            const host = life.cloud.hostMachine()!;
+            assert.strictEqual(host.spec.controller, "NVMe");
+        });
+    });
+}
