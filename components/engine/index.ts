@@ -18,6 +18,6 @@ export {
 } from "./ping";
 export type { PingResult, PollPolicy } from "./ping";
 export { dockerApiRequest } from "./request";
-export { ensureSwarmManager, listNodes, pruneDownWorkers, waitForWorkersAtMost } from "./swarm";
+export { ensureSwarmManager, leaveSwarm, listNodes, pruneDownWorkers, waitForWorkersAtMost } from "./swarm";
 export type { SwarmManagerState, SwarmNode } from "./swarm";
 export type { DockerApiResponse } from "./request";

@@ -75,6 +75,29 @@ export async function ensureSwarmManager(
     };
 }
 
+/**
+ * Takes the daemon out of any swarm it is part of (POST /swarm/leave?force=true), so that it can run
+ * with live-restore again: dockerd refuses to start with live-restore while swarm state is in its
+ * data root. A manager leaving is forced: it is the swarm's only one, and the swarm goes with it.
+ * Resolves with what the daemon was before.
+ */
+export async function leaveSwarm(client: EngineClient): Promise<"left" | "not in a swarm"> {
+    const info = await call(client, "GET", "/info");
+    if (info.status !== 200) {
+        throw new Error(`GET /info answered HTTP ${info.status}: ${info.text}`);
+    }
+    const state = (info.body as { Swarm?: { LocalNodeState?: string } }).Swarm?.LocalNodeState ?? "";
+    if (state === "" || state === "inactive") {
+        return "not in a swarm";
+    }
+    const left = await call(client, "POST", "/swarm/leave?force=true");
+    // 503: the node had already left by the time the call arrived.
+    if (left.status !== 200 && left.status !== 503) {
+        throw new Error(`POST /swarm/leave answered HTTP ${left.status}: ${left.text}`);
+    }
+    return "left";
+}
+
 /** One node as `GET /nodes` lists it. */
 export interface SwarmNode {
     readonly id: string;

@@ -8,6 +8,7 @@ import { DockerProvisioning } from "./provisioning";
 import { Provisioner, provisionerTable } from "./provisioners";
 import { DockerReadinessGate } from "./readinessGate";
 import { hostSshKey } from "./sshKey";
+import { SwarmLeave } from "./swarmLeave";
 import { cloudConfig, renderUserData } from "./userData";
 
 export interface DockerHostArgs {
@@ -208,6 +209,17 @@ export class DockerHost extends pulumi.ComponentResource {
             );
         }
 
+        // Before the provisioning can change the daemon's settings, a swarm turned off must be left.
+        const swarmLeave = new SwarmLeave(
+            `${name}-swarm-leave`,
+            {
+                endpoint: pulumi.all([args.fqdn, args.dockerPort]).apply(([host, port]) => ({ host, port })),
+                client: args.client,
+                swarm: args.swarm ?? false,
+            },
+            { parent: this, dependsOn: [vm] },
+        );
+
         const provisioning = new DockerProvisioning(
             `${name}-provisioning`,
             {
@@ -219,7 +231,7 @@ export class DockerHost extends pulumi.ComponentResource {
                 vmName: vm.name,
                 server: args.server,
             },
-            { parent: this },
+            { parent: this, dependsOn: [swarmLeave] },
         );
 
         const gate = new DockerReadinessGate(

@@ -57,7 +57,8 @@ export class DockerProvisioning extends pulumi.ComponentResource {
                         ),
                 ),
             },
-            { parent: this },
+            // What the provisioning must wait for (the host leaving a swarm) holds for the extension.
+            { parent: this, dependsOn: opts?.dependsOn },
         );
         this.revision = pulumi.interpolate`${extension.id}#${revision}`;
         this.registerOutputs({ revision: this.revision });
