@@ -17,7 +17,11 @@ export interface DataDiskBackupArgs {
  * Azure Backup for the data disk: a backup vault with a system-assigned identity, a daily disk backup
  * policy, and a backup instance for the disk. The vault and the snapshots live in a resource group of
  * their own, so deleting the stack's group (or the stack) leaves the copies; that group and the vault
- * are protected like the disk. The vault's identity may read the disk and manage snapshots in that
+ * are never deleted by Pulumi (retainOnDelete): backups off, or a destroy, takes them out of the
+ * stack and leaves them in Azure, snapshots and all, to be deleted on purpose. (Protecting them, as
+ * the disk is, would stop every such update at the vault, and the only way on, `pulumi state
+ * delete`, would strand the policy, the instance and the grants in Azure with it.) The vault's
+ * identity may read the disk and manage snapshots in that
  * group, and nothing else (Disk Backup Reader on the disk, Disk Snapshot Contributor on the group).
  */
 export class DataDiskBackup extends pulumi.ComponentResource {
@@ -31,7 +35,7 @@ export class DataDiskBackup extends pulumi.ComponentResource {
         const group = new resources.ResourceGroup(
             `${name}-backup-rg`,
             { location: args.location },
-            { parent: this, protect: true },
+            { parent: this, retainOnDelete: true },
         );
         this.resourceGroupName = group.name;
 
@@ -47,7 +51,7 @@ export class DataDiskBackup extends pulumi.ComponentResource {
                     securitySettings: { softDeleteSettings: { state: "On", retentionDurationInDays: 14 } },
                 },
             },
-            { parent: this, protect: true },
+            { parent: this, retainOnDelete: true },
         );
         this.vaultId = vault.id;
 

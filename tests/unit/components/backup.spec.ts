@@ -22,10 +22,12 @@ describe("DataDiskBackup component", () => {
         );
     });
 
-    it("keeps the vault and the snapshots in a protected resource group of their own, in the disk's region", () => {
+    it("keeps the vault and the snapshots in a resource group of their own, in the disk's region, which Pulumi never deletes", () => {
         const group = run.one("azure-native:resources:ResourceGroup", "docker-backup-rg");
         const vault = run.one("azure-native:dataprotection:BackupVault", "docker-vault");
-        assert.deepStrictEqual([group.options.protect, vault.options.protect], [true, true]);
+        assert.deepStrictEqual([group.options.retainOnDelete, vault.options.retainOnDelete], [true, true]);
+        // Not protected: turning backups off must not stop at them (see DataDiskBackup).
+        assert.deepStrictEqual([group.options.protect, vault.options.protect], [false, false]);
         assert.deepStrictEqual([group.inputs.location, vault.inputs.location], ["eastasia", "eastasia"]);
         assert.strictEqual(vault.inputs.resourceGroupName, group.outputs.name);
     });
