@@ -30,6 +30,61 @@ const tls = (side: "server" | "client") => [
     `tls:index/privateKey:PrivateKey::docker-${side}-key`,
 ];
 
+/** What turning the swarm on does: the manager, workers and overlay made, the daemon reconfigured. */
+const swarmOn = (provisioner: string) => ({
+    create: [
+        "azure-docker-host:index:Swarm::docker",
+        "azure-native:compute:VirtualMachineScaleSet::docker-workers",
+        "azure-native:network:NatGateway::docker-nat",
+        "azure-native:network:PublicIPAddress::docker-nat-ip",
+        "docker:index/network:Network::docker-overlay",
+        "pulumi-nodejs:dynamic/azure-docker-host:SwarmManager::docker-manager",
+        "pulumi-nodejs:dynamic/azure-docker-host:SwarmMembership::docker-membership",
+    ],
+    // The services join the overlay: a container's networks are fixed at its creation.
+    replace: ["docker:index/container:Container::docker-mongodb", "docker:index/container:Container::docker-redis"],
+    update: [
+        extension(provisioner),
+        "azure-native:network:NetworkSecurityGroup::docker-nsg",
+        "azure-native:network:Subnet::docker-subnet",
+        "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit::docker-mongodb-pids",
+        "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit::docker-redis-pids",
+        "pulumi-nodejs:dynamic/azure-docker-host:SwarmLeave::docker-swarm-leave",
+        gate,
+    ],
+});
+
+function workerMachines(life: Lifecycle): string[] {
+    return life.cloud
+        .machines()
+        .map((machine) => machine.spec.name)
+        .filter((name) => name.startsWith("docker-workers"));
+}
+
+/** Workers the manager lists as ready, as `docker node ls` shows them. */
+async function readyWorkers(life: Lifecycle): Promise<number> {
+    const nodes = await life.operator.mustDocker(["node", "ls", "--format", "{{.ManagerStatus}}|{{.Status}}"]);
+    return nodes
+        .trim()
+        .split("\n")
+        .filter((line) => line.startsWith("|") && line.endsWith("Ready")).length;
+}
+
+/** The backup's resources: what `pulumi up` removes with backups off, and what is protected. */
+const backup = {
+    removed: [
+        "azure-docker-host:index:DataDiskBackup::docker",
+        "azure-native:authorization:RoleAssignment::docker-disk-reader",
+        "azure-native:authorization:RoleAssignment::docker-snapshot-contributor",
+        "azure-native:dataprotection:BackupInstance::docker-disk-instance",
+        "azure-native:dataprotection:BackupPolicy::docker-disk-policy",
+    ],
+    kept: [
+        "azure-native:dataprotection:BackupVault::docker-vault",
+        "azure-native:resources:ResourceGroup::docker-backup-rg",
+    ],
+};
+
 /** Every transition's measures, for the closing report. */
 const measured: string[] = [];
 function report(label: string, result: { upSeconds: number; downtimeSeconds: number }): void {
@@ -133,6 +188,69 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                 await transition(life, "allowedSourceRanges", config, {
                     update: ["azure-native:network:NetworkSecurityGroup::docker-nsg"],
                 }),
+            );
+        });
+
+        it("grows into a swarm of two workers", async () => {
+            config = { ...config, swarmWorkers: 2 };
+            report("swarmWorkers 0 to 2", await transition(life, "swarm-on", config, swarmOn(provisioner)));
+            assert.strictEqual(await readyWorkers(life), 2);
+        });
+
+        it("leaves the swarm again: Docker stays up on the host, the workers' VMs go", async () => {
+            config = { ...config, swarmWorkers: 0 };
+            const on = swarmOn(provisioner);
+            report(
+                "swarmWorkers 2 to 0",
+                await transition(life, "swarm-off", config, { ...on, create: [], delete: on.create }),
+            );
+            assert.deepStrictEqual(workerMachines(life), []);
+            const info = await life.operator.mustDocker([
+                "info",
+                "--format",
+                "{{.Swarm.LocalNodeState}} {{.LiveRestoreEnabled}}",
+            ]);
+            assert.strictEqual(info.trim(), "inactive true");
+        });
+
+        it("grows into a swarm again: a fresh one, which the services still reach", async () => {
+            config = { ...config, swarmWorkers: 2 };
+            report("swarmWorkers 0 to 2 again", await transition(life, "swarm-on-again", config, swarmOn(provisioner)));
+            assert.strictEqual(await readyWorkers(life), 2);
+            const overlay = await life.operator.mustDocker([
+                "network",
+                "inspect",
+                "azure-docker-host-swarm",
+                "--format",
+                "{{range .Containers}}{{.Name}} {{end}}",
+            ]);
+            const attached = overlay.trim().split(" ");
+            assert.ok(
+                ["mongodb", "redis"].every((name) => attached.includes(name)),
+                overlay,
+            );
+        });
+
+        it("turns backups off: the policy, instance and grants go; the vault and its group stay in Azure, out of the stack", async () => {
+            const vaultId = (await life.stack.outputs()).backupVaultId as string;
+            config = { ...config, backupRetentionDays: 0 };
+            report(
+                "backups off",
+                await transition(life, "backups-off", config, { delete: [...backup.kept, ...backup.removed] }),
+            );
+            assert.ok(life.cloud.world.get(vaultId), "the vault, with its backups, stays in Azure");
+            assert.deepStrictEqual(
+                life.cloud.world.ofType("azure-native:dataprotection:BackupInstance"),
+                [],
+                "the disk is no longer backed up",
+            );
+        });
+
+        it("turns backups on again: a new vault in a new group, the disk protected anew", async () => {
+            config = { ...config, backupRetentionDays: 7 };
+            report(
+                "backups on again",
+                await transition(life, "backups-on", config, { create: [...backup.kept, ...backup.removed] }),
             );
         });
 

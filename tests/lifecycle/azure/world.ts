@@ -81,9 +81,13 @@ export class World {
         return this.all().filter((resource) => resource.type === type);
     }
 
-    /** A folder that belongs to one emulated machine (its OS disk, processes, logs). */
+    /**
+     * A folder that belongs to one emulated machine (its OS disk, processes, logs), named by a
+     * digest of the VM's name: containerd's socket lies deep below it, and a socket's path must
+     * stay within 107 bytes.
+     */
     vmFolder(name: string): string {
-        return path.join(this.root, "vms", name);
+        return path.join(this.root, "vms", crypto.createHash("sha256").update(name).digest("hex").slice(0, 8));
     }
 
     /** The image file behind a managed disk; it outlives every VM it is attached to. */

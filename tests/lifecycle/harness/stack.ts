@@ -136,6 +136,17 @@ export class LifecycleStack {
         return exported.deployment.resources ?? [];
     }
 
+    /** The URN of the one resource whose URN ends with `::<name>` and has `type`. */
+    async urnOf(type: string, name: string): Promise<string> {
+        const found = (await this.resources()).filter(
+            (resource) => resource.type === type && resource.urn.endsWith(`::${name}`),
+        );
+        if (found.length !== 1) {
+            throw new Error(`expected one ${type} named ${name} in the state, found ${found.length}`);
+        }
+        return found[0]!.urn;
+    }
+
     dispose(): void {
         fs.rmSync(path.dirname(this.directory), { recursive: true, force: true });
     }
