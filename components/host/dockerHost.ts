@@ -115,7 +115,13 @@ export class DockerHost extends pulumi.ComponentResource {
                     ? { createOption: "Copy", sourceResourceId: args.dataDiskSource }
                     : { createOption: "Empty" },
             },
-            { parent: this, protect: true },
+            {
+                parent: this,
+                protect: true,
+                // Azure cannot change where a disk came from ("Changing property 'creationData' is not
+                // allowed") and azure-native would plan it as an update: a restore is a new disk.
+                replaceOnChanges: ["creationData"],
+            },
         );
         this.dataDiskId = dataDisk.id;
         this.dataDiskName = dataDisk.name;

@@ -65,6 +65,17 @@ describe("DockerHost component", () => {
                 assert.deepStrictEqual([config.subnet.id, config.publicIPAddress.id], ["subnet-id", "ip-id"]);
             });
 
+            it("makes a new disk, not an update Azure refuses, when the disk's source changes (a restore)", () => {
+                const disk = run.one("azure-native:compute:Disk", "docker-data");
+                assert.deepStrictEqual(disk.options.replaceOnChanges, ["creationData"]);
+                // The VM follows a new disk: it is replaced rather than have its disk swapped.
+                assert.ok(
+                    run
+                        .one(vmType, "docker-vm")
+                        .options.replaceOnChanges.includes("storageProfile.dataDisks[*].managedDisk.id"),
+                );
+            });
+
             it("keeps Docker's data on a protected, uncached managed disk that the VM detaches rather than deletes", () => {
                 const disk = run.one("azure-native:compute:Disk", "docker-data");
                 assert.strictEqual(disk.options.protect, true);
