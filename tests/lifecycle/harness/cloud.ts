@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ArmStandIn } from "../../harness/armStandIn";
+import { standInSubscription, standInToken } from "../../harness/standInIdentity";
 import { worldBackend } from "../azure/armBackend";
 import { Machine } from "../azure/machine/machine";
 import { run } from "../azure/machine/shell";
@@ -40,6 +41,23 @@ export class EmulatedCloud {
             .map((name) => path.join(folder, name))
             .filter((candidate) => Machine.exists(candidate))
             .map((candidate) => Machine.load(candidate));
+    }
+
+    /** `az snapshot create`: a snapshot of a disk, through Resource Manager (the stand-in). */
+    async snapshot(resourceGroup: string, name: string, diskId: string): Promise<string> {
+        const id = `/subscriptions/${standInSubscription}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/snapshots/${name}`;
+        const response = await fetch(`${this.arm.url}${id}?api-version=2024-03-02`, {
+            method: "PUT",
+            headers: { Authorization: `Bearer ${standInToken}`, "Content-Type": "application/json" },
+            body: JSON.stringify({
+                location: "eastasia",
+                properties: { creationData: { createOption: "Copy", sourceResourceId: diskId }, incremental: true },
+            }),
+        });
+        if (response.status !== 201 && response.status !== 200) {
+            throw new Error(`PUT ${id} answered ${response.status}: ${await response.text()}`);
+        }
+        return id;
     }
 
     /** The Docker host's VM (not a swarm worker), if it runs. */

@@ -198,9 +198,26 @@ export class DataMarkers {
             "redis-cli",
             "BGREWRITEAOF",
         ]);
-        await this.operator.mustDocker(["exec", "mongodb", "sh", "-c", `echo ${marker} > /data/db/marker-${marker}`]);
+        // Synced, as mongod's journal is: a snapshot of the disk must find what was acknowledged.
+        await this.operator.mustDocker([
+            "exec",
+            "mongodb",
+            "sh",
+            "-c",
+            `echo ${marker} > /data/db/marker-${marker} && sync`,
+        ]);
         await new Promise((resolve) => setTimeout(resolve, 1500));
         this.written.push(marker);
+    }
+
+    /** A point in the markers' history, to which a restore goes back. */
+    checkpoint(): number {
+        return this.written.length;
+    }
+
+    /** The markers written after `checkpoint` are gone on purpose (a restore from before them). */
+    rollBackTo(checkpoint: number): string[] {
+        return this.written.splice(checkpoint);
     }
 
     /** Every marker written so far, or the ones missing. */
