@@ -122,6 +122,31 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
             assert.deepStrictEqual(life.cloud.world.all(), []);
         });
 
+        if (provisioner === "docker-extension") {
+            it("is killed mid-up while the gate is creating; pulumi cancel frees the stack, as the README says", async () => {
+                let pid = 0;
+                let killed = false;
+                const first = await life.stack.pulumi(["up", "--yes", "--skip-preview"], {
+                    onSpawn: (spawned) => (pid = spawned),
+                    onOutput: (printed) => {
+                        if (!killed && /DockerReadinessGate docker-ready creating/.test(printed)) {
+                            killed = true;
+                            process.kill(pid, "SIGKILL");
+                        }
+                    },
+                });
+                assert.ok(killed && first.status !== 0, "the CLI was not killed mid-up");
+                const locked = await life.stack.pulumi(["up", "--yes", "--skip-preview"]);
+                assert.notStrictEqual(locked.status, 0);
+                assert.match(locked.stdout + locked.stderr, /currently locked.*pulumi cancel/s);
+                await life.stack.must(["cancel", "--yes"]);
+                const exported = JSON.parse((await life.stack.must(["stack", "export"])).stdout) as {
+                    deployment: { pending_operations?: unknown[] };
+                };
+                assert.deepStrictEqual(exported.deployment.pending_operations ?? [], []);
+            });
+        }
+
         it("comes up: the gate passes, and docker ps through the tool's env shows redis and mongodb healthy", async () => {
             await life.stack.up();
             const states = await life.operator.waitHealthy();
@@ -133,6 +158,8 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
             const listed = await life.operator.tool(["ls"]);
             assert.strictEqual(listed.status, 0, listed.stderr);
             assert.match(listed.stdout, new RegExp(life.stack.name));
+            // Nothing made twice, interrupted or not.
+            assert.strictEqual(life.cloud.world.ofType("azure-native:compute:VirtualMachine").length, 1);
             await life.markers.write("first-up");
         });
 
@@ -151,6 +178,28 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                 }),
             );
         });
+
+        if (provisioner === "docker-extension") {
+            it("switches to the cloud-init provisioner: the VM replaced, the disk kept with its images and volumes", async () => {
+                const before = (await life.stack.outputs()).dataDiskId;
+                config = { ...config, provisioner: "cloud-init" };
+                report(
+                    "provisioner docker-extension to cloud-init",
+                    // The old extension goes with the VM it belongs to: the plan lists no step of its own.
+                    await transition(life, "provisioner", config, {
+                        replace: [vm],
+                        create: ["azure-native:compute:VirtualMachineExtension::docker-provisioning-certificates"],
+                        update: [gate],
+                    }),
+                );
+                assert.strictEqual((await life.stack.outputs()).dataDiskId, before);
+                const extensions = life.cloud.world.ofType("azure-native:compute:VirtualMachineExtension");
+                assert.deepStrictEqual(
+                    extensions.map((extension) => extension.outputs.name),
+                    ["install-docker-tls"],
+                );
+            });
+        }
 
         if (provisioner === "cloud-init") {
             it("renews the client certificate in place: the provider and everything dialing with it update", async () => {
@@ -298,5 +347,30 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                 assert.ok(disk && (disk as { protect?: boolean }).protect, "the new disk is protected again");
             });
         }
+
+        it("destroys: pulumi destroy stops at the protected disk, and after the README's steps nothing is left", async () => {
+            // As the README writes it: the preview runs first, and stops there.
+            const stopped = await life.stack.pulumi(["destroy", "--yes"]);
+            assert.notStrictEqual(stopped.status, 0);
+            assert.match(
+                stopped.stdout + stopped.stderr,
+                /Disk::docker-data\\?"? cannot be deleted\s+because it is protected/,
+            );
+            // (With --skip-preview the engine would delete all it can first, and stop only at the disk.)
+            assert.strictEqual(
+                life.cloud.world.ofType("azure-native:compute:VirtualMachine").length,
+                1,
+                "something went",
+            );
+            await life.stack.must(["state", "unprotect", "--all", "--yes"]);
+            await life.stack.must(["destroy", "--yes", "--skip-preview"]);
+            await life.stack.must(["stack", "rm", "--yes"]);
+            assert.deepStrictEqual(life.cloud.leftovers(), { namespaces: [], daemons: [], loops: [], disks: [] });
+            // What Pulumi never deletes: the backup vault and its group, with any snapshots.
+            const left = life.cloud.world.all().map((resource) => resource.type.split(":").pop());
+            assert.deepStrictEqual([...new Set(left)].sort(), ["BackupVault", "ResourceGroup"]);
+            const stacks = await life.stack.pulumi(["stack", "ls", "--json"]);
+            assert.deepStrictEqual(JSON.parse(stacks.stdout), []);
+        });
     });
 }

@@ -75,10 +75,7 @@ export class LifecycleStack {
     }
 
     /** Runs `pulumi <args>` to completion; `onSpawn` gets the process (to kill it mid-run). */
-    pulumi(
-        args: readonly string[],
-        options: { onSpawn?: (pid: number) => void; input?: string } = {},
-    ): Promise<CommandOutcome> {
+    pulumi(args: readonly string[], options: RunOptions = {}): Promise<CommandOutcome> {
         return runCommand("pulumi", args, this.directory, this.env, options);
     }
 
@@ -168,22 +165,40 @@ export function operations(steps: readonly PlannedStep[]): Record<string, string
     return grouped;
 }
 
+export interface RunOptions {
+    /** Called with the process's id once it runs (to kill it mid-run). */
+    readonly onSpawn?: (pid: number) => void;
+    /** Called with everything it prints on stdout so far, as it prints it. */
+    readonly onOutput?: (stdout: string) => void;
+    readonly input?: string;
+}
+
 export function runCommand(
     command: string,
     args: readonly string[],
     cwd: string,
     env: NodeJS.ProcessEnv,
-    options: { onSpawn?: (pid: number) => void; input?: string } = {},
+    options: RunOptions = {},
 ): Promise<CommandOutcome> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
         const child = spawn(command, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+        child.stdout.on("data", (chunk: Buffer) => {
+            stdout += chunk.toString("utf8");
+            options.onOutput?.(stdout);
+        });
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
         child.on("error", reject);
-        child.on("close", (status) => resolve({ status, stdout, stderr, seconds: (Date.now() - started) / 1000 }));
+        child.on("close", (status, signal) =>
+            resolve({
+                status: status ?? (signal ? 128 : null),
+                stdout,
+                stderr,
+                seconds: (Date.now() - started) / 1000,
+            }),
+        );
         child.stdin.end(options.input ?? "");
         if (child.pid !== undefined) {
             options.onSpawn?.(child.pid);
