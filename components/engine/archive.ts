@@ -45,3 +45,25 @@ export function tarArchive(files: readonly ArchiveFile[]): Buffer {
     parts.push(Buffer.alloc(block * 2, 0));
     return Buffer.concat(parts);
 }
+
+/** The regular files of a tar archive (as `GET /containers/{id}/archive` answers), by base name. */
+export function untarFiles(archive: Buffer): Map<string, Buffer> {
+    const files = new Map<string, Buffer>();
+    for (let offset = 0; offset + block <= archive.length;) {
+        const header = archive.subarray(offset, offset + block);
+        if (header.every((byte) => byte === 0)) {
+            break;
+        }
+        const name = header.subarray(0, 100).toString("utf8").replace(/\0.*$/s, "");
+        const size = Number.parseInt(
+            header.subarray(124, 136).toString("ascii").replace(/\0.*$/s, "").trim() || "0",
+            8,
+        );
+        const type = String.fromCharCode(header[156] ?? 48);
+        if (type === "0" || type === "\0") {
+            files.set(name.split("/").pop() ?? name, archive.subarray(offset + block, offset + block + size));
+        }
+        offset += block + Math.ceil(size / block) * block;
+    }
+    return files;
+}

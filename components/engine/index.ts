@@ -3,9 +3,9 @@
  * functions with the providers, so this folder may import Node's built-in modules and its own files,
  * nothing else (a lint rule and a test hold it to that).
  */
-export { tarArchive } from "./archive";
+export { tarArchive, untarFiles } from "./archive";
 export type { ArchiveFile } from "./archive";
-export { setPidsLimit, writeVolumeFiles } from "./containers";
+export { readPidsLimit, readVolumeFile, setPidsLimit, writeVolumeFiles } from "./containers";
 export { dockerUrl, engineClientOf } from "./endpoint";
 export type { ClientTls, DialInputs, DockerEndpoint, EngineClient } from "./endpoint";
 export {
@@ -13,11 +13,19 @@ export {
     defaultPoll,
     dockerNotReadyError,
     pingDocker,
+    servedCertificatePem,
     waitForDocker,
     waitingLine,
 } from "./ping";
 export type { PingResult, PollPolicy } from "./ping";
 export { dockerApiRequest } from "./request";
-export { ensureSwarmManager, leaveSwarm, listNodes, pruneDownWorkers, waitForWorkersAtMost } from "./swarm";
-export type { SwarmManagerState, SwarmNode } from "./swarm";
+export {
+    describeSwarm,
+    ensureSwarmManager,
+    leaveSwarm,
+    listNodes,
+    pruneDownWorkers,
+    waitForWorkersAtMost,
+} from "./swarm";
+export type { LiveSwarm, SwarmManagerState, SwarmNode } from "./swarm";
 export type { DockerApiResponse } from "./request";

@@ -31,6 +31,12 @@ export function certificateFingerprint(pem: string): string {
     return new X509Certificate(pem).fingerprint256;
 }
 
+/** The certificate the daemon serves now, as PEM (one `GET /_ping` over mutual TLS). */
+export async function servedCertificatePem(client: EngineClient, timeoutMs = 10_000): Promise<string> {
+    const response = await dockerApiRequest(client, { method: "GET", path: "/_ping", timeoutMs });
+    return new X509Certificate(response.servedCertificate).toString();
+}
+
 /**
  * One `GET /_ping` over mutual TLS. Resolves with the daemon's API version when it answers 200 "OK"
  * and, when `expectedFingerprint256` is given, serves exactly that certificate; rejects with the

@@ -8,6 +8,10 @@ export interface DockerApiResponse {
     readonly status: number;
     readonly headers: Readonly<Record<string, string | string[] | undefined>>;
     readonly body: string;
+    /** The body as it came, for a tar archive. */
+    readonly raw: Buffer;
+    /** The certificate the daemon served, DER. */
+    readonly servedCertificate: Buffer;
     /** SHA-256 fingerprint of the certificate the daemon served, `AB:CD:...` as Node formats it. */
     readonly servedFingerprint256: string;
     /** When the certificate the daemon served expires, as Node formats it (`Nov 29 21:00:00 2027 GMT`). */
@@ -56,18 +60,20 @@ export function dockerApiRequest(
             },
             (response) => {
                 const peer = (response.socket as tls.TLSSocket).getPeerCertificate();
-                let body = "";
-                response.setEncoding("utf8");
-                response.on("data", (chunk: string) => (body += chunk));
-                response.on("end", () =>
+                const chunks: Buffer[] = [];
+                response.on("data", (chunk: Buffer) => chunks.push(chunk));
+                response.on("end", () => {
+                    const raw = Buffer.concat(chunks);
                     resolve({
                         status: response.statusCode ?? 0,
                         headers: response.headers,
-                        body,
+                        body: raw.toString("utf8"),
+                        raw,
+                        servedCertificate: peer.raw,
                         servedFingerprint256: peer.fingerprint256,
                         servedValidTo: peer.valid_to,
-                    }),
-                );
+                    });
+                });
             },
         );
         call.on("timeout", () => call.destroy(new Error(`no answer within ${request.timeoutMs} ms`)));

@@ -21,11 +21,60 @@ async function call(client: EngineClient, method: "GET" | "POST" | "DELETE", pat
     return { status: response.status, body: parsed, text: response.body.trim() };
 }
 
+/** A manager's swarm as the daemon reports it, beyond what workers need. */
+export interface LiveSwarm extends SwarmManagerState {
+    /** The address the manager advertises (without the port). */
+    readonly advertiseAddress: string;
+    /** The pool overlay networks take their subnets from, fixed when the swarm was made. */
+    readonly defaultAddressPool: string;
+}
+
+/** The daemon's swarm if it manages one (GET /info, GET /swarm); undefined when it is in none. */
+export async function describeSwarm(client: EngineClient): Promise<LiveSwarm | undefined> {
+    const info = await call(client, "GET", "/info");
+    if (info.status !== 200) {
+        throw new Error(`GET /info answered HTTP ${info.status}: ${info.text}`);
+    }
+    const swarm = (
+        info.body as {
+            Swarm?: {
+                LocalNodeState?: string;
+                ControlAvailable?: boolean;
+                NodeID?: string;
+                NodeAddr?: string;
+                RemoteManagers?: { Addr?: string }[];
+            };
+        }
+    ).Swarm;
+    if (!swarm?.LocalNodeState || swarm.LocalNodeState === "inactive" || !swarm.ControlAvailable) {
+        return undefined;
+    }
+    const inspected = await call(client, "GET", "/swarm");
+    if (inspected.status !== 200) {
+        throw new Error(`GET /swarm answered HTTP ${inspected.status}: ${inspected.text}`);
+    }
+    const { JoinTokens: tokens = {}, DefaultAddrPool: pool = [] } = inspected.body as {
+        JoinTokens?: { Worker?: string; Manager?: string };
+        DefaultAddrPool?: string[];
+    };
+    const advertiseAddress = swarm.NodeAddr ?? "";
+    return {
+        nodeId: swarm.NodeID ?? "",
+        managerAddress: swarm.RemoteManagers?.[0]?.Addr ?? `${advertiseAddress}:2377`,
+        advertiseAddress,
+        defaultAddressPool: pool[0] ?? "",
+        workerToken: tokens.Worker ?? "",
+        managerToken: tokens.Manager ?? "",
+    };
+}
+
 /**
  * Makes the daemon a swarm manager and returns what workers need, idempotently: a daemon that is
- * already an active manager is read, not initialised again (GET /info, then GET /swarm); an
- * inactive one is initialised (POST /swarm/init) listening on 2377 and advertising `advertiseAddress`.
- * Anything else (a worker, a pending or locked node, live-restore on) is refused with what it is.
+ * already an active manager is read, not initialised again; an inactive one is initialised (POST
+ * /swarm/init) listening on 2377 and advertising `advertiseAddress`. A swarm that advertises another
+ * address or takes overlay subnets from another pool than asked is refused with what it has: both are
+ * fixed when a swarm is made, and workers dial the address. Anything else (a worker, a pending or
+ * locked node, live-restore on) is refused with what it is.
  */
 export async function ensureSwarmManager(
     client: EngineClient,
@@ -36,7 +85,7 @@ export async function ensureSwarmManager(
         throw new Error(`GET /info answered HTTP ${info.status}: ${info.text}`);
     }
     const { Swarm: swarm, LiveRestoreEnabled: liveRestore } = info.body as {
-        Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string };
+        Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean };
         LiveRestoreEnabled?: boolean;
     };
     const state = swarm?.LocalNodeState ?? "";
@@ -60,19 +109,26 @@ export async function ensureSwarmManager(
             `the daemon is a swarm node in state "${state}" but not an active manager; it cannot lead the swarm`,
         );
     }
-    const inspected = await call(client, "GET", "/swarm");
-    if (inspected.status !== 200) {
-        throw new Error(`GET /swarm answered HTTP ${inspected.status}: ${inspected.text}`);
+    const live = await describeSwarm(client);
+    if (!live) {
+        throw new Error("the daemon reports no swarm after it was made a manager");
     }
-    const tokens = (inspected.body as { JoinTokens?: { Worker?: string; Manager?: string } }).JoinTokens ?? {};
-    const after = await call(client, "GET", "/info");
-    const node = (after.body as { Swarm?: { NodeID?: string; RemoteManagers?: { Addr?: string }[] } }).Swarm;
-    return {
-        nodeId: node?.NodeID ?? "",
-        managerAddress: node?.RemoteManagers?.[0]?.Addr ?? `${init.advertiseAddress}:2377`,
-        workerToken: tokens.Worker ?? "",
-        managerToken: tokens.Manager ?? "",
-    };
+    const drift = [
+        live.advertiseAddress !== init.advertiseAddress
+            ? `advertises ${live.advertiseAddress}, not ${init.advertiseAddress}`
+            : undefined,
+        live.defaultAddressPool !== init.defaultAddressPool
+            ? `takes overlay subnets from ${live.defaultAddressPool}, not ${init.defaultAddressPool}`
+            : undefined,
+    ].filter(Boolean);
+    if (drift.length > 0) {
+        throw new Error(
+            `the host's swarm ${drift.join(" and ")}; both are fixed when a swarm is made: turn the swarm off ` +
+                "and on again (swarmWorkers 0, pulumi up, then the count you want) to make it anew",
+        );
+    }
+    const { nodeId, managerAddress, workerToken, managerToken } = live;
+    return { nodeId, managerAddress, workerToken, managerToken };
 }
 
 /**

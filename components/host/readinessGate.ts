@@ -1,5 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { certificateFingerprint, defaultPoll, DialInputs, engineClientOf, waitForDocker } from "../engine";
+import { canDial, dialState, reconciledProvider } from "../dynamic/reconciled";
+import {
+    certificateFingerprint,
+    defaultPoll,
+    DialInputs,
+    engineClientOf,
+    servedCertificatePem,
+    waitForDocker,
+} from "../engine";
 import { ClientTlsBundle, dialInputs } from "../pki/bundles";
 
 export interface ReadinessGateArgs {
@@ -29,10 +37,8 @@ interface GateInputs extends DialInputs {
     readonly stoppedHint?: string;
 }
 
-/** What the gate keeps in state: no key material, only what proves which daemon answered. */
-type GateOutputs = Omit<GateInputs, "clientKeyPem" | "stoppedHint"> & { readonly apiVersion: string };
-
-const comparedInputs = ["host", "port", "caCertPem", "clientCertPem", "serverCertPem", "revision"] as const;
+/** What the gate keeps in state: which daemon answered, with which certificate (the key a secret). */
+type GateOutputs = Omit<GateInputs, "stoppedHint"> & { readonly apiVersion: string };
 
 async function verify(inputs: GateInputs): Promise<GateOutputs> {
     if (inputs.stoppedHint) {
@@ -46,10 +52,7 @@ async function verify(inputs: GateInputs): Promise<GateOutputs> {
         (line) => console.log(line),
     );
     return {
-        host: inputs.host,
-        port: inputs.port,
-        caCertPem: inputs.caCertPem,
-        clientCertPem: inputs.clientCertPem,
+        ...dialState(inputs),
         serverCertPem: inputs.serverCertPem,
         timeoutSeconds: inputs.timeoutSeconds,
         revision: inputs.revision,
@@ -60,21 +63,25 @@ async function verify(inputs: GateInputs): Promise<GateOutputs> {
 /**
  * Pure-Node dynamic provider: create and update both wait until the daemon answers over mutual TLS
  * with exactly the issued server certificate, so "renewal finished" is observed, not assumed.
- * It needs no plugin; Pulumi serializes these functions, and the engine client, into the state.
+ * Another host is another gate. A refresh asks the daemon which certificate it serves now: one
+ * other than the issued shows as a change, which the next `pulumi up` waits out again. A daemon
+ * that does not answer (a deallocated VM) leaves the state as it is.
  */
-export const readinessGateProvider: pulumi.dynamic.ResourceProvider<GateInputs, GateOutputs> = {
-    async create(inputs) {
-        const outs = await verify(inputs);
-        return { id: `tcp://${outs.host}:${outs.port}`, outs };
+export const readinessGateProvider = reconciledProvider<GateInputs, GateOutputs>({
+    identity: ["host", "port"],
+    compared: ["caCertPem", "clientCertPem", "serverCertPem", "revision", "timeoutSeconds"],
+    idOf: (outs) => `tcp://${outs.host}:${outs.port}`,
+    apply: verify,
+    async observe(_id, state) {
+        if (!canDial(state)) {
+            return state;
+        }
+        const served = await servedCertificatePem(engineClientOf(state)).catch(() => undefined);
+        return served === undefined || certificateFingerprint(served) === certificateFingerprint(state.serverCertPem)
+            ? state
+            : { ...state, serverCertPem: served };
     },
-    async diff(_id, olds, news) {
-        const changes = comparedInputs.filter((key) => olds[key] !== news[key]);
-        return { changes: changes.length > 0 || olds.timeoutSeconds !== news.timeoutSeconds };
-    },
-    async update(_id, _olds, news) {
-        return { outs: await verify(news) };
-    },
-};
+});
 
 /**
  * Blocks everything that talks to the Docker daemon until it answers `/_ping` over mutual TLS.

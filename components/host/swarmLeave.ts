@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DialInputs, engineClientOf, leaveSwarm } from "../engine";
+import { canDial, dialState, reconciledProvider } from "../dynamic/reconciled";
+import { describeSwarm, DialInputs, engineClientOf, leaveSwarm } from "../engine";
 import { ClientTlsBundle, dialInputs } from "../pki/bundles";
 
 export interface SwarmLeaveArgs {
@@ -14,9 +15,7 @@ interface LeaveInputs extends DialInputs {
     readonly swarm: boolean;
 }
 
-interface LeaveOutputs {
-    readonly host: string;
-    readonly port: number;
+interface LeaveOutputs extends DialInputs {
     readonly swarm: boolean;
     /** What the last run found and did: `left`, `not in a swarm`, `swarm mode kept`, `not reachable`. */
     readonly outcome: string;
@@ -29,7 +28,7 @@ interface LeaveOutputs {
  * when the swarm is turned off stops the update, since its settings must not change under a swarm.
  */
 async function reconcile(inputs: LeaveInputs, existing: boolean): Promise<LeaveOutputs> {
-    const placed = { host: inputs.host, port: inputs.port, swarm: inputs.swarm };
+    const placed = { ...dialState(inputs), swarm: inputs.swarm };
     if (inputs.swarm) {
         return { ...placed, outcome: "swarm mode kept" };
     }
@@ -48,17 +47,23 @@ async function reconcile(inputs: LeaveInputs, existing: boolean): Promise<LeaveO
     }
 }
 
-export const swarmLeaveProvider: pulumi.dynamic.ResourceProvider<LeaveInputs, LeaveOutputs> = {
-    async create(inputs) {
-        return { id: `${inputs.host}:${inputs.port}`, outs: await reconcile(inputs, false) };
+const inSwarm = "in a swarm, to leave";
+
+/** A refresh that finds the host in a swarm while the swarm is off marks it, and the next up leaves. */
+export const swarmLeaveProvider = reconciledProvider<LeaveInputs, LeaveOutputs>({
+    identity: [],
+    compared: ["host", "port", "swarm"],
+    changed: (olds) => olds.outcome === inSwarm,
+    idOf: (outs) => `${outs.host}:${outs.port}`,
+    apply: (inputs, previous) => reconcile(inputs, previous !== undefined),
+    async observe(_id, state) {
+        if (!canDial(state) || state.swarm) {
+            return state;
+        }
+        const live = await describeSwarm(engineClientOf(state)).catch(() => "unreachable" as const);
+        return live === "unreachable" || live === undefined ? state : { ...state, outcome: inSwarm };
     },
-    async diff(_id, olds, news) {
-        return { changes: (["host", "port", "swarm"] as const).some((key) => olds[key] !== news[key]) };
-    },
-    async update(_id, _olds, news) {
-        return { outs: await reconcile(news, true) };
-    },
-};
+});
 
 /**
  * Makes the host leave its swarm when the swarm is turned off, ahead of the provisioning that

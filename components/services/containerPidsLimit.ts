@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DialInputs, DockerEndpoint, engineClientOf, setPidsLimit } from "../engine";
+import { canDial, dialState, reconciledProvider } from "../dynamic/reconciled";
+import { DialInputs, DockerEndpoint, engineClientOf, readPidsLimit, setPidsLimit } from "../engine";
 import { ClientTlsBundle, dialInputs } from "../pki/bundles";
 
 export interface ContainerPidsLimitArgs {
@@ -14,40 +15,36 @@ interface LimitInputs extends DialInputs {
     readonly pidsLimit: number;
 }
 
-/** What stays in state: no key material. */
-interface LimitOutputs {
-    readonly host: string;
-    readonly port: number;
-    readonly containerId: string;
-    readonly pidsLimit: number;
-}
+/** The limit on one container; the dial inputs too, so that a refresh can read it. */
+type LimitOutputs = LimitInputs;
 
 /** `host:port` of either shape: this one, or the `dockerHost` URL earlier releases kept in state. */
 function daemonOf(state: Partial<LimitInputs> & { readonly dockerHost?: string }): string {
     return state.host !== undefined ? `${state.host}:${state.port}` : (state.dockerHost ?? "").replace(/^tcp:\/\//, "");
 }
 
-async function applyLimit(inputs: LimitInputs): Promise<LimitOutputs> {
-    await setPidsLimit(engineClientOf(inputs), inputs.containerId, inputs.pidsLimit);
-    return { host: inputs.host, port: inputs.port, containerId: inputs.containerId, pidsLimit: inputs.pidsLimit };
-}
-
-export const containerPidsLimitProvider: pulumi.dynamic.ResourceProvider<LimitInputs, LimitOutputs> = {
-    async create(inputs) {
-        const outs = await applyLimit(inputs);
-        return { id: `${outs.containerId}/pids`, outs };
+/**
+ * A new container is another thing to limit: the resource is replaced and its id is the new
+ * container's. A refresh reads the limit the daemon holds, so a container recreated or updated
+ * outside Pulumi shows, and the next `pulumi up` sets the limit again.
+ */
+export const containerPidsLimitProvider = reconciledProvider<LimitInputs, LimitOutputs>({
+    identity: ["containerId"],
+    compared: ["pidsLimit"],
+    changed: (olds, news) => daemonOf(olds) !== daemonOf(news),
+    idOf: (outs) => `${outs.containerId}/pids`,
+    async apply(inputs) {
+        await setPidsLimit(engineClientOf(inputs), inputs.containerId, inputs.pidsLimit);
+        return { ...dialState(inputs), containerId: inputs.containerId, pidsLimit: inputs.pidsLimit };
     },
-    async diff(_id, olds, news) {
-        const changed =
-            olds.containerId !== news.containerId ||
-            olds.pidsLimit !== news.pidsLimit ||
-            daemonOf(olds) !== daemonOf(news);
-        return { changes: changed };
+    async observe(_id, state) {
+        if (!canDial(state)) {
+            return state;
+        }
+        const pidsLimit = await readPidsLimit(engineClientOf(state), state.containerId);
+        return pidsLimit === undefined ? undefined : { ...state, pidsLimit };
     },
-    async update(_id, _olds, news) {
-        return { outs: await applyLimit(news) };
-    },
-};
+});
 
 /**
  * A cgroup pids limit for one container. The docker provider's Container has no pids_limit, yet a

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { DialInputs, DockerEndpoint, engineClientOf, writeVolumeFiles } from "../engine";
+import { canDial, dialState, reconciledProvider } from "../dynamic/reconciled";
+import { DialInputs, DockerEndpoint, engineClientOf, readVolumeFile, writeVolumeFiles } from "../engine";
 import { ClientTlsBundle, dialInputs } from "../pki/bundles";
 
 export interface VolumeFileArgs {
@@ -29,11 +30,10 @@ interface FileInputs extends DialInputs {
     readonly mode: number;
 }
 
-/** What stays in state: where the file is and a digest of it, never the content or the key. */
-interface FileOutputs {
-    readonly host: string;
-    readonly port: number;
+/** What stays in state: where the file is and a digest of it, never the content. */
+interface FileOutputs extends DialInputs {
     readonly volume: string;
+    readonly image: string;
     readonly fileName: string;
     readonly uid: number;
     readonly gid: number;
@@ -42,40 +42,36 @@ interface FileOutputs {
     readonly revision: string;
 }
 
-const revisionOf = (content: string) => createHash("sha256").update(content).digest("hex").slice(0, 16);
+const revisionOf = (content: string | Buffer) => createHash("sha256").update(content).digest("hex").slice(0, 16);
 
-async function write(inputs: FileInputs): Promise<FileOutputs> {
-    await writeVolumeFiles(engineClientOf(inputs), { volume: inputs.volume, image: inputs.image }, [
-        { name: inputs.fileName, content: inputs.content, uid: inputs.uid, gid: inputs.gid, mode: inputs.mode },
-    ]);
-    return {
-        host: inputs.host,
-        port: inputs.port,
-        volume: inputs.volume,
-        fileName: inputs.fileName,
-        uid: inputs.uid,
-        gid: inputs.gid,
-        mode: inputs.mode,
-        revision: revisionOf(inputs.content),
-    };
-}
-
-export const volumeFileProvider: pulumi.dynamic.ResourceProvider<FileInputs, FileOutputs> = {
-    async create(inputs) {
-        const outs = await write(inputs);
-        return { id: `${outs.volume}/${outs.fileName}`, outs };
+/**
+ * Another volume or file name is another file: the resource is replaced. A refresh reads the file
+ * back (its digest, owner and mode), so an edit made on the host shows, and the next `pulumi up`
+ * writes it again.
+ */
+export const volumeFileProvider = reconciledProvider<FileInputs, FileOutputs>({
+    identity: ["volume", "fileName"],
+    compared: ["host", "port", "image", "uid", "gid", "mode"],
+    changed: (olds, news) => olds.revision !== revisionOf(news.content),
+    idOf: (outs) => `${outs.volume}/${outs.fileName}`,
+    async apply(inputs) {
+        await writeVolumeFiles(engineClientOf(inputs), { volume: inputs.volume, image: inputs.image }, [
+            { name: inputs.fileName, content: inputs.content, uid: inputs.uid, gid: inputs.gid, mode: inputs.mode },
+        ]);
+        const { volume, image, fileName, uid, gid, mode } = inputs;
+        return { ...dialState(inputs), volume, image, fileName, uid, gid, mode, revision: revisionOf(inputs.content) };
     },
-    async diff(_id, olds, news) {
-        const placed = (["host", "port", "volume", "fileName", "uid", "gid", "mode"] as const).some(
-            (key) => olds[key] !== news[key],
-        );
-        return { changes: placed || olds.revision !== revisionOf(news.content) };
-    },
-    async update(_id, _olds, news) {
-        return { outs: await write(news) };
+    async observe(_id, state) {
+        if (!canDial(state) || !state.image) {
+            return state;
+        }
+        const found = await readVolumeFile(engineClientOf(state), state, state.fileName);
+        return found === undefined
+            ? undefined
+            : { ...state, uid: found.uid, gid: found.gid, mode: found.mode, revision: revisionOf(found.content) };
     },
     // The volume goes with the stack (or stays, retained, with its data); the file needs nothing more.
-};
+});
 
 /**
  * A file a service reads, written into a named volume through the Engine API with its owner and

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DialInputs, DockerEndpoint, engineClientOf, ensureSwarmManager } from "../engine";
+import { canDial, dialState, reconciledProvider } from "../dynamic/reconciled";
+import { describeSwarm, DialInputs, DockerEndpoint, engineClientOf, ensureSwarmManager } from "../engine";
 import { ClientTlsBundle, dialInputs } from "../pki/bundles";
 
 export interface SwarmManagerArgs {
@@ -20,9 +21,7 @@ interface ManagerInputs extends DialInputs {
     readonly revision: string;
 }
 
-interface ManagerOutputs {
-    readonly host: string;
-    readonly port: number;
+interface ManagerOutputs extends DialInputs {
     readonly advertiseAddress: string;
     readonly defaultAddressPool: string;
     readonly revision: string;
@@ -39,8 +38,7 @@ async function ensure(inputs: ManagerInputs): Promise<ManagerOutputs> {
         defaultAddressPool: inputs.defaultAddressPool,
     });
     return {
-        host: inputs.host,
-        port: inputs.port,
+        ...dialState(inputs),
         advertiseAddress: inputs.advertiseAddress,
         defaultAddressPool: inputs.defaultAddressPool,
         revision: inputs.revision,
@@ -48,20 +46,28 @@ async function ensure(inputs: ManagerInputs): Promise<ManagerOutputs> {
     };
 }
 
-export const swarmManagerProvider: pulumi.dynamic.ResourceProvider<ManagerInputs, ManagerOutputs> = {
-    async create(inputs) {
-        const outs = await ensure(inputs);
-        return { id: outs.nodeId, outs };
-    },
-    async diff(_id, olds, news) {
-        const keys = ["host", "port", "advertiseAddress", "defaultAddressPool", "revision"] as const;
-        return { changes: keys.some((key) => olds[key] !== news[key]) };
-    },
-    async update(_id, _olds, news) {
-        return { outs: await ensure(news) };
+/**
+ * Initialises the swarm once and reads it ever after; an update checks that the live swarm still
+ * has the address and pool it was made with (ensureSwarmManager refuses one that does not). A
+ * refresh reads them live, so a swarm changed outside Pulumi shows.
+ */
+export const swarmManagerProvider = reconciledProvider<ManagerInputs, ManagerOutputs>({
+    identity: [],
+    compared: ["host", "port", "advertiseAddress", "defaultAddressPool", "revision"],
+    idOf: (outs) => outs.nodeId,
+    apply: ensure,
+    async observe(_id, state) {
+        if (!canDial(state)) {
+            return state;
+        }
+        const live = await describeSwarm(engineClientOf(state)).catch(() => "unreachable" as const);
+        if (live === "unreachable") {
+            return state;
+        }
+        return live === undefined ? undefined : { ...state, ...live };
     },
     // Leaving the swarm would strand the workers' tasks mid-destroy; the VM going away ends it anyway.
-};
+});
 
 /**
  * The host as the swarm's one manager, set up through the Engine API over the same mutual TLS as

@@ -1,5 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DialInputs, DockerEndpoint, engineClientOf, pruneDownWorkers, waitForWorkersAtMost } from "../engine";
+import { canDial, dialState, reconciledProvider } from "../dynamic/reconciled";
+import {
+    DialInputs,
+    DockerEndpoint,
+    engineClientOf,
+    listNodes,
+    pruneDownWorkers,
+    waitForWorkersAtMost,
+} from "../engine";
 import { ClientTlsBundle, dialInputs } from "../pki/bundles";
 
 export interface SwarmMembershipArgs {
@@ -16,9 +24,7 @@ interface MembershipInputs extends DialInputs {
     readonly scaleSetRevision: string;
 }
 
-interface MembershipOutputs {
-    readonly host: string;
-    readonly port: number;
+interface MembershipOutputs extends DialInputs {
     readonly workers: number;
     readonly scaleSetRevision: string;
     /** Host names of the workers the last reconcile removed. */
@@ -30,27 +36,29 @@ async function reconcile(inputs: MembershipInputs): Promise<MembershipOutputs> {
     // Departed workers may still look ready until their heartbeats time out.
     await waitForWorkersAtMost(client, inputs.workers, 120_000);
     const removed = await pruneDownWorkers(client);
-    return {
-        host: inputs.host,
-        port: inputs.port,
-        workers: inputs.workers,
-        scaleSetRevision: inputs.scaleSetRevision,
-        removed,
-    };
+    return { ...dialState(inputs), workers: inputs.workers, scaleSetRevision: inputs.scaleSetRevision, removed };
 }
 
-export const swarmMembershipProvider: pulumi.dynamic.ResourceProvider<MembershipInputs, MembershipOutputs> = {
-    async create(inputs) {
-        return { id: "swarm-membership", outs: await reconcile(inputs) };
+/**
+ * Reconciles after every change of the scale set. A refresh counts the workers the swarm lists
+ * (down or not: a worker rebooting is still one of them), so one removed from the swarm by hand
+ * shows as fewer workers than the scale set's capacity.
+ */
+export const swarmMembershipProvider = reconciledProvider<MembershipInputs, MembershipOutputs>({
+    identity: [],
+    compared: ["host", "port", "workers", "scaleSetRevision"],
+    idOf: () => "swarm-membership",
+    apply: reconcile,
+    async observe(_id, state) {
+        if (!canDial(state)) {
+            return state;
+        }
+        const nodes = await listNodes(engineClientOf(state)).catch(() => undefined);
+        return nodes === undefined
+            ? state
+            : { ...state, workers: nodes.filter((node) => node.role === "worker").length };
     },
-    async diff(_id, olds, news) {
-        const keys = ["host", "port", "workers", "scaleSetRevision"] as const;
-        return { changes: keys.some((key) => olds[key] !== news[key]) };
-    },
-    async update(_id, _olds, news) {
-        return { outs: await reconcile(news) };
-    },
-};
+});
 
 /**
  * After every change of the scale set, removes the workers it took away from the swarm's node list:
