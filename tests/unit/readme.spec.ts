@@ -38,19 +38,29 @@ describe("README", () => {
         assert.match(readme, /pulumi config set --stack dev --path 'allowedSourceRanges\[0\]'/);
     });
 
-    it("gives the test command CI runs, and that command runs every spec", () => {
+    it("gives the test commands CI runs, and those commands run every spec", () => {
         const ci = fs.readFileSync(path.resolve(__dirname, "..", "..", ".ci", "run"), "utf8");
-        const documented = /^(npm test)\s/m.exec(readme)?.[1];
-        assert.strictEqual(documented, "npm test");
-        assert.match(ci, new RegExp(`^${documented}$`, "m"), ".ci/run does not run the README's test command");
+        for (const [command, script] of [
+            ["npm test", "test"],
+            ["npm run test:lifecycle", "test:lifecycle"],
+        ]) {
+            assert.match(readme, new RegExp(`^${command}\\s`, "m"), `the README does not give ${command}`);
+            assert.match(ci, new RegExp(`^(\\S+=\\S+ )?${command}$`, "m"), `.ci/run does not run ${command}`);
+            assert.ok(
+                script! in
+                    JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8")).scripts,
+            );
+        }
         const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8"));
-        const globs = [...String(pkg.scripts.test).matchAll(/"([^"]+)"/g)].map((match) => match[1]!);
+        const globs = ["test", "test:lifecycle"].flatMap((script) =>
+            [...String(pkg.scripts[script]).matchAll(/"([^"]+)"/g)].map((match) => match[1]!),
+        );
         const specs = listSpecs(path.resolve(__dirname, ".."));
         const run = specs.filter((spec) => globs.some((glob) => path.matchesGlob(spec, glob)));
         assert.deepStrictEqual(
             specs.filter((spec) => !run.includes(spec)),
             [],
-            "specs npm test never runs",
+            "specs neither npm test nor npm run test:lifecycle runs",
         );
     });
 });
