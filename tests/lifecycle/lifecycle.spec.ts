@@ -61,6 +61,17 @@ function workerMachines(life: Lifecycle): string[] {
         .filter((name) => name.startsWith("docker-workers"));
 }
 
+/** The swarm as the manager reports it: its node, where it listens, its cluster. */
+async function swarmIdentity(life: Lifecycle): Promise<string> {
+    return (
+        await life.operator.mustDocker([
+            "info",
+            "--format",
+            "{{.Swarm.NodeID}} {{.Swarm.NodeAddr}} {{.Swarm.Cluster.ID}}",
+        ])
+    ).trim();
+}
+
 /** Workers the manager lists as ready, as `docker node ls` shows them. */
 async function readyWorkers(life: Lifecycle): Promise<number> {
     const nodes = await life.operator.mustDocker(["node", "ls", "--format", "{{.ManagerStatus}}|{{.Status}}"]);
@@ -284,6 +295,25 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                 );
             });
 
+            it("replaces the manager's VM while workers exist: it comes back as the same manager at the same address", async () => {
+                const before = await swarmIdentity(life);
+                config = { ...config, adminUsername: "operator" };
+                report(
+                    "manager VM replaced (adminUsername) with 2 workers",
+                    await transition(life, "manager-replaced", config, {
+                        replace: [vm, extension(provisioner)],
+                        update: [
+                            "azure-native:compute:VirtualMachineScaleSet::docker-workers",
+                            gate,
+                            "pulumi-nodejs:dynamic/azure-docker-host:SwarmManager::docker-manager",
+                            "pulumi-nodejs:dynamic/azure-docker-host:SwarmMembership::docker-membership",
+                        ],
+                    }),
+                );
+                assert.deepStrictEqual(await swarmIdentity(life), before);
+                assert.strictEqual(await readyWorkers(life), 2, "the workers reconnected");
+            });
+
             it("turns backups off: the policy, instance and grants go; the vault and its group stay in Azure, out of the stack", async () => {
                 const vaultId = (await life.stack.outputs()).backupVaultId as string;
                 config = { ...config, backupRetentionDays: 0 };
@@ -312,6 +342,153 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                 report("vmSize (SCSI to NVMe)", await transition(life, "vmSize", config, { update: [vm] }));
                 const host = life.cloud.hostMachine()!;
                 assert.strictEqual(host.spec.controller, "NVMe");
+            });
+
+            it("moves back to a SCSI size: the disk is found on the agent's SCSI names again", async () => {
+                config = { ...config, vmSize: "Standard_B2s" };
+                report("vmSize (NVMe to SCSI)", await transition(life, "vmSize-back", config, { update: [vm] }));
+                assert.strictEqual(life.cloud.hostMachine()!.spec.controller, "SCSI");
+            });
+
+            it("raises the redis and mongodb image pins: both containers replaced, their data kept", async () => {
+                config = { ...config, redisImage: "redis:7.4.3-bookworm", mongodbBaseImage: "mongo:7.0.17-jammy" };
+                report(
+                    "image pins raised",
+                    await transition(life, "image-pins", config, {
+                        replace: [
+                            "docker:index/container:Container::docker-mongodb",
+                            "docker:index/container:Container::docker-redis",
+                            "docker:index/remoteImage:RemoteImage::docker-redis-image",
+                            "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit::docker-mongodb-pids",
+                            "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit::docker-redis-pids",
+                        ],
+                        update: ["docker:index/image:Image::docker-mongodb-image", ...volumeFiles],
+                    }),
+                );
+                const images = await life.operator.mustDocker(["exec", "redis", "cat", "/etc/stand-in-image"]);
+                assert.strictEqual(images.trim(), "redis:7.4.3-bookworm");
+            });
+
+            it("comes back from a reboot: the disk mounts before Docker, the same certificate, the containers restart", async () => {
+                await life.markers.write("before-reboot");
+                const watch = life.operator.watchHealth(() => life.cloud.hostMachine()?.adminSocket);
+                const restarted = await life.operator.tool(["restart", "--stack", life.stack.name]);
+                assert.strictEqual(restarted.status, 0, restarted.stderr);
+                await life.operator.waitHealthy();
+                const downtime = await watch.stop();
+                report("host reboot (azure-docker-host restart)", { upSeconds: 0, downtimeSeconds: downtime });
+                const journal = life.cloud.hostMachine()!.journal;
+                const lastBoot = journal.slice(journal.map((line) => / boot: /.test(line)).lastIndexOf(true));
+                const mounted = lastBoot.findIndex((line) => /mounted LABEL=docker-data/.test(line));
+                const started = lastBoot.findIndex((line) => /systemctl start docker.service: started/.test(line));
+                assert.ok(mounted >= 0 && started > mounted, lastBoot.join("\n"));
+                // The gate's refresh asks the daemon which certificate it serves: still the issued one.
+                await life.stack.must(["refresh", "--yes", "--expect-no-changes", "--skip-preview"]);
+                assert.deepStrictEqual(await life.markers.missing(), []);
+            });
+
+            it("converges after Docker restarts in the middle of an up that writes a volume file", async () => {
+                await life.markers.write("before-daemon-restart");
+                config = { ...config, redisMemoryMb: 320 };
+                life.stack.writeConfig(config);
+                let restarted = false;
+                const interrupted = await life.stack.pulumi(["up", "--yes", "--skip-preview"], {
+                    onOutput: (printed) => {
+                        if (!restarted && /VolumeFile docker-redis-secret-file updating/.test(printed)) {
+                            restarted = true;
+                            void life.cloud.hostMachine()!.serviceManager(["restart", "docker.service"]);
+                        }
+                    },
+                });
+                assert.ok(restarted, "the up wrote no volume file");
+                console.log(`      the interrupted up exited ${interrupted.status}`);
+                await life.stack.up();
+                await life.stack.must(["preview", "--expect-no-changes"]);
+                await life.operator.waitHealthy();
+                const writers = await life.operator.mustDocker([
+                    "ps",
+                    "--all",
+                    "--quiet",
+                    "--filter",
+                    "label=azure-docker-host.role=volume-writer",
+                ]);
+                assert.strictEqual(writers.trim(), "", "a writer container was left behind");
+                const password = /^redis:\/\/:([^@]+)@/.exec(
+                    String((await life.stack.outputs()).redisConnectionString),
+                )![1]!;
+                const maxmemory = await life.operator.mustDocker([
+                    "exec",
+                    "-e",
+                    `REDISCLI_AUTH=${password}`,
+                    "redis",
+                    "redis-cli",
+                    "CONFIG",
+                    "GET",
+                    "maxmemory",
+                ]);
+                assert.match(maxmemory, new RegExp(`^${Math.floor(320 * 0.75) * 1024 * 1024}$`, "m"));
+                assert.deepStrictEqual(await life.markers.missing(), []);
+            });
+
+            it("sees drift made outside Pulumi on refresh, and repairs it on the next up", async () => {
+                // A pids limit taken off, and redis.conf edited on the host.
+                await life.operator.mustDocker(["update", "--pids-limit", "-1", "redis"]);
+                await life.operator.mustDocker([
+                    "run",
+                    "--rm",
+                    "--user",
+                    "0",
+                    "--entrypoint",
+                    "sh",
+                    "--volume",
+                    "redis-config:/config",
+                    "redis:7.4.3-bookworm",
+                    "-c",
+                    "echo '# edited by hand' >> /config/redis.conf",
+                ]);
+                const refreshed = await life.stack.pulumi([
+                    "refresh",
+                    "--yes",
+                    "--skip-preview",
+                    "--expect-no-changes",
+                ]);
+                assert.notStrictEqual(refreshed.status, 0, "refresh saw nothing");
+                assert.match(refreshed.stdout, /ContainerPidsLimit docker-redis-pids/);
+                assert.match(refreshed.stdout, /VolumeFile docker-redis-secret-file/);
+                const repair = Object.values(operations((await life.stack.plan()).steps)).flat();
+                // The file is written again; the preview cannot know its revision, so the container may
+                // show as replaced, which the up then finds it need not be.
+                for (const repaired of [
+                    "ContainerPidsLimit::docker-redis-pids",
+                    "VolumeFile::docker-redis-secret-file",
+                ]) {
+                    assert.ok(
+                        repair.some((urn) => urn.endsWith(repaired)),
+                        `${repaired} is not repaired: ${repair.join(", ")}`,
+                    );
+                }
+                await life.stack.up();
+                await life.stack.must(["preview", "--expect-no-changes"]);
+                const limit = await life.operator.mustDocker([
+                    "inspect",
+                    "redis",
+                    "--format",
+                    "{{.HostConfig.PidsLimit}}",
+                ]);
+                assert.strictEqual(limit.trim(), "128");
+                const conf = await life.operator.mustDocker([
+                    "run",
+                    "--rm",
+                    "--user",
+                    "0",
+                    "--entrypoint",
+                    "cat",
+                    "--volume",
+                    "redis-config:/config",
+                    "redis:7.4.3-bookworm",
+                    "/config/redis.conf",
+                ]);
+                assert.doesNotMatch(conf, /edited by hand/);
             });
 
             it("restores the data disk from a snapshot, as the README says: disk and VM replaced, data as it was", async () => {
@@ -366,9 +543,15 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
             await life.stack.must(["destroy", "--yes", "--skip-preview"]);
             await life.stack.must(["stack", "rm", "--yes"]);
             assert.deepStrictEqual(life.cloud.leftovers(), { namespaces: [], daemons: [], loops: [], disks: [] });
-            // What Pulumi never deletes: the backup vault and its group, with any snapshots.
-            const left = life.cloud.world.all().map((resource) => resource.type.split(":").pop());
-            assert.deepStrictEqual([...new Set(left)].sort(), ["BackupVault", "ResourceGroup"]);
+            // What Pulumi never deletes: the backup vault and its group, with the snapshots in it.
+            const left = life.cloud.world.all();
+            const kinds = [...new Set(left.map((resource) => resource.type.split(":").pop()))].sort();
+            assert.deepStrictEqual(
+                kinds,
+                provisioner === "cloud-init"
+                    ? ["BackupVault", "ResourceGroup", "Snapshot"]
+                    : ["BackupVault", "ResourceGroup"],
+            );
             const stacks = await life.stack.pulumi(["stack", "ls", "--json"]);
             assert.deepStrictEqual(JSON.parse(stacks.stdout), []);
         });

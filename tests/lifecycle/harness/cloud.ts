@@ -67,7 +67,10 @@ export class EmulatedCloud {
         );
     }
 
-    /** What is still there of the cloud's machinery: namespaces, daemons, loop devices, disk images. */
+    /**
+     * What is still there of the cloud's machinery: namespaces, daemons, loop devices, and disk
+     * images that no managed disk or snapshot of the world owns.
+     */
     leftovers(): { namespaces: string[]; daemons: string[]; loops: string[]; disks: string[] } {
         const namespaces = run("ip", ["netns", "list"])
             .stdout.split("\n")
@@ -78,7 +81,8 @@ export class EmulatedCloud {
         const loops = run("losetup", ["--list", "--noheadings", "--output", "NAME,BACK-FILE"])
             .stdout.split("\n")
             .filter((line) => line.includes(this.world.root));
-        const disks = fs.readdirSync(path.join(this.world.root, "disks"));
+        const owned = new Set(this.world.all().map((resource) => path.basename(this.world.diskImage(resource.id))));
+        const disks = fs.readdirSync(path.join(this.world.root, "disks")).filter((image) => !owned.has(image));
         return { namespaces, daemons, loops, disks };
     }
 

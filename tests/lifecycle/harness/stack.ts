@@ -58,7 +58,8 @@ export class LifecycleStack {
             ...process.env,
             ...extraEnv,
             PATH: [...toolchain.path, process.env.PATH ?? "", "/usr/sbin", "/sbin"].join(":"),
-            PULUMI_HOME: path.join(work, "home"),
+            // A user's own CLI finds the tls, random and docker plugins in the user's plugin cache.
+            ...(toolchain.origin === "built" ? { PULUMI_HOME: path.join(work, "home") } : {}),
             PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
             PULUMI_CONFIG_PASSPHRASE: "lifecycle",
             PULUMI_SKIP_UPDATE_CHECK: "true",
