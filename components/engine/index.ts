@@ -25,7 +25,7 @@ export {
     leaveSwarm,
     listNodes,
     pruneDownWorkers,
-    waitForWorkersAtMost,
+    waitForDepartedDown,
 } from "./swarm";
 export type { LiveSwarm, SwarmManagerState, SwarmNode } from "./swarm";
 export type { DockerApiResponse } from "./request";

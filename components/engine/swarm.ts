@@ -185,14 +185,18 @@ export async function listNodes(client: EngineClient): Promise<SwarmNode[]> {
 }
 
 /**
- * Removes the workers that are down: instances the scale set removed, which left the swarm (or died)
- * and would otherwise linger in `docker node ls`. Managers are never touched. Returns the removed
- * nodes' host names.
+ * Removes the workers that are down and whose instance the scale set no longer has: they left the
+ * swarm (or died with their VM) and would otherwise linger in `docker node ls`. A worker that is
+ * down but still an instance (`instances`, by host name) is rebooting or cut off and keeps its
+ * membership: the manager cannot tell the two apart (both are "down", "heartbeat failure"), once
+ * removed a node cannot rejoin with its old identity. Managers are never touched. Returns the
+ * removed nodes' host names.
  */
-export async function pruneDownWorkers(client: EngineClient): Promise<string[]> {
+export async function pruneDownWorkers(client: EngineClient, instances: readonly string[]): Promise<string[]> {
+    const kept = new Set(instances.map((name) => name.toLowerCase()));
     const removed: string[] = [];
     for (const node of await listNodes(client)) {
-        if (node.role === "worker" && node.state === "down") {
+        if (node.role === "worker" && node.state === "down" && !kept.has(node.hostname.toLowerCase())) {
             const deleted = await call(client, "DELETE", `/nodes/${encodeURIComponent(node.id)}?force=true`);
             if (deleted.status !== 200 && deleted.status !== 404) {
                 throw new Error(`DELETE /nodes/${node.id} answered HTTP ${deleted.status}: ${deleted.text}`);
@@ -204,20 +208,24 @@ export async function pruneDownWorkers(client: EngineClient): Promise<string[]> 
 }
 
 /**
- * Waits until no more than `workers` workers are still up (ready), as happens some seconds after
- * the scale set removes instances: a worker that left is down at once, one that vanished is down
- * when its heartbeats stop. Resolves with the nodes as they are then, at the latest after `timeoutMs`.
+ * Waits until every worker whose instance is gone (not among `instances`, by host name) is down, as
+ * happens some seconds after the scale set removes it: one that left is down at once, one that
+ * vanished when its heartbeats stop. Workers still instances may be up or down (a reboot) meanwhile.
+ * Resolves with the nodes as they are then, at the latest after `timeoutMs`.
  */
-export async function waitForWorkersAtMost(
+export async function waitForDepartedDown(
     client: EngineClient,
-    workers: number,
+    instances: readonly string[],
     timeoutMs: number,
 ): Promise<SwarmNode[]> {
+    const kept = new Set(instances.map((name) => name.toLowerCase()));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const nodes = await listNodes(client);
-        const up = nodes.filter((node) => node.role === "worker" && node.state !== "down").length;
-        if (up <= workers || Date.now() >= deadline) {
+        const lingering = nodes.filter(
+            (node) => node.role === "worker" && node.state !== "down" && !kept.has(node.hostname.toLowerCase()),
+        );
+        if (lingering.length === 0 || Date.now() >= deadline) {
             return nodes;
         }
         await new Promise((resolve) => setTimeout(resolve, 2_000));

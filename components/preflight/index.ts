@@ -8,6 +8,7 @@ import { judgeDiskSource } from "./diskSource";
 import { hostStopped } from "./powerState";
 import { chooseProvisioner, existingProvisioner } from "./provisionerChoice";
 import { CloudSettings, defaultArmLimits, resolveCloud } from "./resourceManager";
+import { scaleSetComputerNames } from "./scaleSetInstances";
 import { DiskControllerType, judgeVmSize, sizeNeeds } from "./vmSizes";
 
 export type { DiskControllerType } from "./vmSizes";
@@ -19,6 +20,11 @@ export interface Deployment {
     readonly diskControllerType: DiskControllerType;
     /** Set when the existing host's VM is deallocated: what to run before Docker can be reached. */
     readonly stoppedHint?: string;
+    /**
+     * The host names of a scale set's instances as Resource Manager lists them now, with the
+     * provider's identity; absent when the preflight is off.
+     */
+    readonly scaleSetComputerNames?: (scaleSetId: string) => Promise<string[]>;
 }
 
 /** What the preflight needs from outside the program: the engine, the provider's identity, its cloud. */
@@ -164,6 +170,7 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
         provisioner: choice.provisioner,
         diskControllerType: size.diskControllerType,
         ...(stoppedHint ? { stoppedHint } : {}),
+        scaleSetComputerNames: (scaleSetId) => scaleSetComputerNames(source, scaleSetId),
     };
 }
 

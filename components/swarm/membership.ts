@@ -6,7 +6,7 @@ import {
     engineClientOf,
     listNodes,
     pruneDownWorkers,
-    waitForWorkersAtMost,
+    waitForDepartedDown,
 } from "../engine";
 import { ClientTlsBundle, dialInputs } from "../pki/bundles";
 
@@ -17,26 +17,40 @@ export interface SwarmMembershipArgs {
     readonly workers: pulumi.Input<number>;
     /** Changes when the scale set does. */
     readonly scaleSetRevision: pulumi.Input<string>;
+    /** The host names of the scale set's instances, after its update; without them nothing is pruned. */
+    readonly instances?: pulumi.Input<string[]>;
 }
 
 interface MembershipInputs extends DialInputs {
     readonly workers: number;
     readonly scaleSetRevision: string;
+    readonly instances?: string[];
 }
 
 interface MembershipOutputs extends DialInputs {
     readonly workers: number;
     readonly scaleSetRevision: string;
+    readonly instances?: string[];
     /** Host names of the workers the last reconcile removed. */
     readonly removed: string[];
 }
 
 async function reconcile(inputs: MembershipInputs): Promise<MembershipOutputs> {
     const client = engineClientOf(inputs);
-    // Departed workers may still look ready until their heartbeats time out.
-    await waitForWorkersAtMost(client, inputs.workers, 120_000);
-    const removed = await pruneDownWorkers(client);
-    return { ...dialState(inputs), workers: inputs.workers, scaleSetRevision: inputs.scaleSetRevision, removed };
+    let removed: string[] = [];
+    if (inputs.instances) {
+        // Departed workers may still look ready until their heartbeats time out.
+        await waitForDepartedDown(client, inputs.instances, 120_000);
+        // Only workers whose instance is gone: a down worker may be rebooting, or briefly cut off.
+        removed = await pruneDownWorkers(client, inputs.instances);
+    }
+    return {
+        ...dialState(inputs),
+        workers: inputs.workers,
+        scaleSetRevision: inputs.scaleSetRevision,
+        ...(inputs.instances ? { instances: inputs.instances } : {}),
+        removed,
+    };
 }
 
 /**
@@ -46,7 +60,7 @@ async function reconcile(inputs: MembershipInputs): Promise<MembershipOutputs> {
  */
 export const swarmMembershipProvider = reconciledProvider<MembershipInputs, MembershipOutputs>({
     identity: [],
-    compared: ["host", "port", "workers", "scaleSetRevision"],
+    compared: ["host", "port", "workers", "scaleSetRevision", "instances"],
     idOf: () => "swarm-membership",
     apply: reconcile,
     async observe(_id, state) {
@@ -76,6 +90,7 @@ export class SwarmMembership extends pulumi.dynamic.Resource {
                 ...dialInputs(args.endpoint, args.client),
                 workers: args.workers,
                 scaleSetRevision: args.scaleSetRevision,
+                ...(args.instances === undefined ? {} : { instances: args.instances }),
                 removed: undefined,
             },
             { ...opts, additionalSecretOutputs: ["clientKeyPem"] },

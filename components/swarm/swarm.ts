@@ -28,6 +28,11 @@ export interface SwarmArgs {
     readonly computerNamePrefix: pulumi.Input<string>;
     readonly adminUsername: pulumi.Input<string>;
     readonly sshPublicKey: pulumi.Input<string>;
+    /**
+     * The host names of the scale set's instances as Azure lists them now (the preflight's client);
+     * without it (preflight off) departed workers stay in the node list.
+     */
+    readonly scaleSetComputerNames?: (scaleSetId: string) => Promise<string[]>;
 }
 
 /**
@@ -142,6 +147,7 @@ export class Swarm extends pulumi.ComponentResource {
         );
         this.scaleSetId = scaleSet.id;
 
+        const lister = args.scaleSetComputerNames;
         new SwarmMembership(
             `${name}-membership`,
             {
@@ -149,6 +155,8 @@ export class Swarm extends pulumi.ComponentResource {
                 client: args.client,
                 workers: args.workers,
                 scaleSetRevision: pulumi.interpolate`${scaleSet.id}#${args.workers}`,
+                // Read once the scale set's update is done: the instances it has kept and added.
+                ...(lister ? { instances: scaleSet.id.apply((id) => lister(id)) } : {}),
             },
             { parent: this, dependsOn: [scaleSet] },
         );

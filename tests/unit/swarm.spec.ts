@@ -191,5 +191,7 @@ describe("swarm mode", () => {
         assert.ok(
             membership.options.dependencies.some((urn) => urn.endsWith("VirtualMachineScaleSet::docker-workers")),
         );
+        // What it may prune is what the scale set no longer has: its instances, read from Azure.
+        assert.deepStrictEqual(membership.inputs.instances, []);
     });
 });
