@@ -35,6 +35,8 @@ export interface ArmBackend {
     power(vmId: string, action: "start" | "deallocate" | "restart"): Promise<void>;
     /** A disk or snapshot as GET answers it, or undefined. */
     diskSource(id: string): Record<string, unknown> | undefined;
+    /** The VMs of a resource group (a Flexible scale set's instances among them), as List answers them. */
+    listVms(resourceGroupId: string): Record<string, unknown>[];
     /** PUT of a snapshot (`az snapshot create`): copies its source disk. */
     putSnapshot(id: string, body: Record<string, any>): Promise<Record<string, unknown>>;
 }
@@ -204,6 +206,13 @@ export class ArmStandIn {
                       })),
                   )
                 : azureError(404, "NotFound", `Artifact: ${artifact} was not found.`);
+        const vmList =
+            /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\/providers\/Microsoft\.Compute\/virtualMachines$/i.exec(
+                url.pathname,
+            );
+        if (vmList && request.method === "GET") {
+            return send(200, { value: this.backend ? this.backend.listVms(vmList[1]!) : [] });
+        }
         const vm =
             /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/virtualMachines\/[^/]+)(?:\/(instanceView|start|deallocate|restart))?$/i.exec(
                 url.pathname,

@@ -106,6 +106,16 @@ const backup = {
     ],
 };
 
+async function waitFor(condition: () => Promise<boolean>, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!(await condition())) {
+        if (Date.now() > deadline) {
+            throw new Error(`not so after ${ms} ms`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+}
+
 /** Every transition's measures, for the closing report. */
 const measured: string[] = [];
 function report(label: string, result: { upSeconds: number; downtimeSeconds: number }): void {
@@ -303,6 +313,55 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                     ["mongodb", "redis"].every((name) => attached.includes(name)),
                     overlay,
                 );
+            });
+
+            it("scales in while a remaining worker is down: it keeps its membership, only the removed one goes", async () => {
+                config = { ...config, swarmWorkers: 3 };
+                report(
+                    "swarmWorkers 2 to 3",
+                    await transition(life, "swarm-scale-out", config, {
+                        update: [
+                            "azure-native:compute:VirtualMachineScaleSet::docker-workers",
+                            "pulumi-nodejs:dynamic/azure-docker-host:SwarmMembership::docker-membership",
+                        ],
+                    }),
+                );
+                assert.strictEqual(await readyWorkers(life, 3, 60_000), 3);
+                const hostnames = async () =>
+                    (await life.operator.mustDocker(["node", "ls", "--format", "{{.Hostname}}"]))
+                        .trim()
+                        .split("\n")
+                        .sort();
+                const before = await hostnames();
+                // The oldest instance stays (scale-in removes the newest). It is cut off first, until the
+                // manager has marked it down (its heartbeats fail), as a worker rebooting slowly or cut
+                // off from the network is when the scale-in comes; it stays off through the up.
+                const oldest = life.cloud.world
+                    .ofType("stand-in:compute:VirtualMachineScaleSetInstance")
+                    .sort((a, b) => String(a.outputs.timeCreated).localeCompare(String(b.outputs.timeCreated)))[0]!;
+                const survivor = life.cloud.machines().find((machine) => machine.spec.name === oldest.outputs.name)!;
+                await survivor.powerOff();
+                await waitFor(async () => {
+                    const nodes = await life.operator.mustDocker([
+                        "node",
+                        "ls",
+                        "--format",
+                        "{{.Hostname}} {{.Status}}",
+                    ]);
+                    return nodes.includes(`${survivor.spec.computerName} Down`);
+                }, 120_000);
+                config = { ...config, swarmWorkers: 2 };
+                life.stack.writeConfig(config);
+                await life.stack.up();
+                const after = await hostnames();
+                assert.ok(
+                    after.includes(survivor.spec.computerName),
+                    `the worker cut off was removed: ${after.join(" ")}`,
+                );
+                assert.strictEqual(after.length, before.length - 1, `${before.join(" ")} became ${after.join(" ")}`);
+                await survivor.powerOn();
+                assert.strictEqual(await readyWorkers(life, 2, 120_000), 2, "the worker is back, as the same node");
+                await life.stack.must(["preview", "--expect-no-changes"]);
             });
 
             it("replaces the manager's VM while workers exist: it comes back as the same manager at the same address", async () => {

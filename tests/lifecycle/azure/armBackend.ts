@@ -1,4 +1,5 @@
 import type { ArmBackend } from "../../harness/armStandIn";
+import { scaleSetInstanceType } from "./addresses";
 import { snapshotType, machineOf } from "./behaviours/compute";
 import { copyImage } from "./machine/disks";
 import { World } from "./world";
@@ -44,6 +45,38 @@ export function worldBackend(world: World): ArmBackend {
                 location: resource.outputs.location,
                 properties: { diskSizeGB: resource.outputs.diskSizeGB, provisioningState: "Succeeded" },
             };
+        },
+        listVms(resourceGroupId) {
+            const inGroup = (id: string) => id.toLowerCase().startsWith(`${resourceGroupId.toLowerCase()}/`);
+            const vms = world
+                .ofType("azure-native:compute:VirtualMachine")
+                .filter((resource) => inGroup(resource.id))
+                .map((resource) => ({
+                    id: resource.id,
+                    name: resource.outputs.name,
+                    properties: {
+                        osProfile: {
+                            computerName: (resource.outputs.osProfile as { computerName?: string })?.computerName,
+                        },
+                    },
+                }));
+            // A Flexible scale set's instances are VMs of the group that name their scale set.
+            const instances = world
+                .ofType(scaleSetInstanceType)
+                .filter((resource) => inGroup(resource.id))
+                .map((resource) => {
+                    const scaleSetId = resource.id.replace(/\/virtualMachines\/[^/]+$/i, "");
+                    const name = String(resource.outputs.name);
+                    return {
+                        id: `${resourceGroupId}/providers/Microsoft.Compute/virtualMachines/${name}`,
+                        name,
+                        properties: {
+                            osProfile: { computerName: resource.outputs.computerName },
+                            virtualMachineScaleSet: { id: scaleSetId },
+                        },
+                    };
+                });
+            return [...vms, ...instances];
         },
         async putSnapshot(id, body) {
             const sourceId = String(body.properties?.creationData?.sourceResourceId ?? "");

@@ -129,6 +129,7 @@ function addressesOf(world: World, inputs: Record<string, any>): string[] {
 function machineSpec(world: World, name: string, inputs: Record<string, any>): MachineSpec {
     return {
         name,
+        computerName: String(inputs.osProfile?.computerName ?? name),
         addresses: addressesOf(world, inputs),
         userData: Buffer.from(String(inputs.osProfile?.customData ?? ""), "base64").toString("utf8"),
         dataDisks: (inputs.storageProfile?.dataDisks ?? []).map((dataDisk: Record<string, any>) => ({
@@ -332,6 +333,7 @@ async function addInstance(
     });
     const machine = await Machine.create(world.vmFolder(name), {
         name,
+        computerName: `${profile.osProfile?.computerNamePrefix ?? ""}${suffix.slice(0, 6)}`,
         addresses: [`${address}/${length}`],
         userData: Buffer.from(String(profile.osProfile?.customData ?? ""), "base64").toString("utf8"),
         dataDisks: [],

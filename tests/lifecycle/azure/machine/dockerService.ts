@@ -176,7 +176,11 @@ export function dockerActive(paths: VmPaths): boolean {
 }
 
 /** `systemctl start docker.service`: skipped when a condition fails, an error when dockerd dies. */
-export async function startDocker(paths: VmPaths, dataRoot: string): Promise<"started" | "running" | string> {
+export async function startDocker(
+    paths: VmPaths,
+    dataRoot: string,
+    hostname: string,
+): Promise<"started" | "running" | string> {
     if (dockerActive(paths)) {
         return "running";
     }
@@ -199,7 +203,9 @@ export async function startDocker(paths: VmPaths, dataRoot: string): Promise<"st
         `\n-- ${new Date().toISOString()} systemd: Starting docker.service: ${executable} ${args.join(" ")}\n`,
     );
     const quoted = [wrapper, ...wrapped].map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(" ");
-    const daemon = spawn("sh", ["-c", `${enterDaemonCgroup(paths.namespace)} && exec ${quoted}`], {
+    // The VM's host name is its own (a UTS namespace): a swarm names its nodes by it.
+    const named = `exec unshare --uts sh -c 'hostname "$0" && exec "$@"' '${hostname}' ${quoted}`;
+    const daemon = spawn("sh", ["-c", `${enterDaemonCgroup(paths.namespace)} && ${named}`], {
         detached: true,
         stdio: ["ignore", log, log],
     });

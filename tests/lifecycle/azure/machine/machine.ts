@@ -33,6 +33,8 @@ import { runOnVm, ServiceManager } from "./vmShell";
 export interface MachineSpec {
     /** The VM's resource name, or the scale set instance's: unique in the world. */
     readonly name: string;
+    /** The host name cloud-init gives the VM (osProfile.computerName): what its daemon reports. */
+    readonly computerName: string;
     /** `10.20.1.4/24`, and the public address too when the NIC has one. */
     readonly addresses: readonly string[];
     /** customData, decoded: the cloud-config the VM boots with. */
@@ -351,7 +353,7 @@ export class Machine {
                         await stopDocker(paths);
                     }
                     if (verb !== "stop") {
-                        const outcome = await startDocker(paths, this.dataRoot);
+                        const outcome = await startDocker(paths, this.dataRoot, this.state.spec.computerName);
                         this.note(`systemctl ${verb} docker.service: ${outcome}`);
                     }
                 }
