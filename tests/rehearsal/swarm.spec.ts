@@ -258,14 +258,17 @@ describe("a swarm of three nodes built by the program (rehearsal)", function () 
             imds.close();
         }
         const declared = run.one(membershipType, "docker-membership").inputs;
+        // The scale set keeps the first worker: only the departed one is pruned.
+        const kept = (await lab!.nodes[1]!.network.run("hostname", [])).stdout.trim();
         const reconciled = await lab!.nodes[0]!.network.ask<{ result: { outs: { removed: string[] } } }>({
             kind: "dynamic",
             provider: declared.__provider,
             method: "create",
-            inputs: { ...dial(), workers: 1, scaleSetRevision: "rehearsal" },
+            inputs: { ...dial(), workers: 1, scaleSetRevision: "rehearsal", instances: [kept] },
         });
         assert.ok(reconciled.ok, reconciled.error);
-        assert.strictEqual(reconciled.result.outs.removed.length, 1);
+        const departed = (await departing.network.run("hostname", [])).stdout.trim();
+        assert.deepStrictEqual(reconciled.result.outs.removed, [departed]);
         const nodes = manager().admin(["node", "ls", "--format", "{{.ID}} {{.Status}}"]).stdout.trim().split("\n");
         assert.strictEqual(nodes.length, 2, nodes.join("\n"));
         assert.ok(
