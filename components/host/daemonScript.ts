@@ -27,11 +27,14 @@ export const daemonScriptMarker = "azure-docker-host daemon configuration script
  * in place, with the extension, rather than only through a new VM. It holds the server key, so it
  * only ever travels in protectedSettings, and it deletes its own file when it ends: the handler
  * would otherwise keep that copy of the key on disk. It waits for cloud-init to finish
- * installing Docker and mounting the data disk, installs the files atomically with their modes, and
+ * installing Docker and mounting the data disk, installs the files atomically with their modes,
  * restarts Docker (live-restore keeps containers running), failing with the daemon's journal when
- * the daemon does not come back. It is safe to run again: renewal re-runs it with new files.
+ * the daemon does not come back, and then runs `after` (growing the data disk's file system, say:
+ * after the restart: Docker 20.10 restarted right after the growth started the containers again
+ * left their health checks unrun, "starting" for good, in the lifecycle). It is safe to run again:
+ * renewal re-runs it with new files.
  */
-export function daemonInstallScript(files: readonly InstalledFile[]): string {
+export function daemonInstallScript(files: readonly InstalledFile[], after: readonly string[] = []): string {
     const directories = [...new Set(files.map((file) => file.path.replace(/\/[^/]+$/, "")))];
     const installs = files.map((file, index) => {
         const staged = `"$staging/file${index}"`;
@@ -79,5 +82,6 @@ export function daemonInstallScript(files: readonly InstalledFile[]): string {
         "  exit 1",
         "fi",
         "",
+        ...(after.length > 0 ? [...after, ""] : []),
     ].join("\n");
 }

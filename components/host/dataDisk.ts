@@ -1,3 +1,5 @@
+import { dockerDataRoot } from "./daemonSettings";
+
 /** The LUN the data disk is attached at on the VM. */
 export const dataDiskLun = 0;
 /** ext4 label of the data disk's file system (at most 16 characters); fstab mounts it by this label. */
@@ -72,4 +74,37 @@ mkfs.ext4 -q -L "$label" "$disk"
 udevadm settle --timeout=10 >/dev/null 2>&1 || true
 echo "azure-docker-host: formatted the blank data disk $disk as ext4 labelled $label"
 `;
+}
+
+/**
+ * Shell lines that grow the data disk's file system to the disk's size after Azure grew the disk:
+ * the file system mounted at /var/lib/docker, and only when it is labelled as ours (a machine where
+ * that path is on another file system is left alone). resize2fs does nothing when there is nothing
+ * to grow. The file system spans the whole disk (dataDiskScript), so no partition grows first.
+ *
+ * Online first, with everything running. Where the kernel refuses that (growth past what the file
+ * system reserved for it, or a kernel that allows no online growth), offline: the running
+ * containers stopped (live-restore would keep them, and the disk, busy), Docker stopped, the file
+ * system checked and grown unmounted, mounted again from fstab, and Docker and those containers
+ * started again.
+ */
+export function growDataDiskLines(label: string = dataDiskLabel): string[] {
+    return [
+        "# A data disk Azure has grown: its file system grows with it.",
+        `data_disk=$(findmnt -n -o SOURCE --target ${dockerDataRoot} 2>/dev/null || true)`,
+        `if [ -n "$data_disk" ] && [ "$(blkid -s LABEL -o value "$data_disk" 2>/dev/null || true)" = '${label}' ]; then`,
+        '  if ! resize2fs "$data_disk" >/dev/null 2>&1; then',
+        '    echo "the kernel refused to grow $data_disk online; growing it with Docker stopped" >&2',
+        "    running=$(docker ps -q)",
+        '    if [ -n "$running" ]; then echo "$running" | xargs docker stop >/dev/null; fi',
+        "    systemctl stop docker.service docker.socket",
+        `    umount ${dockerDataRoot}`,
+        '    e2fsck -f -p "$data_disk" || [ "$?" -le 1 ]',
+        '    resize2fs "$data_disk"',
+        `    mount ${dockerDataRoot}`,
+        "    systemctl start docker.service",
+        '    if [ -n "$running" ]; then echo "$running" | xargs docker start >/dev/null; fi',
+        "  fi",
+        "fi",
+    ];
 }

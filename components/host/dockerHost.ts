@@ -236,6 +236,10 @@ export class DockerHost extends pulumi.ComponentResource {
                 location: args.location,
                 vmName: vm.name,
                 server: args.server,
+                // The disk's own output, so the file system grows only once Azure has grown the disk.
+                dataDiskSizeGb: pulumi
+                    .all([dataDisk.diskSizeGB, args.dataDiskSizeGb])
+                    .apply(([grown, asked]) => grown ?? asked),
             },
             { parent: this, dependsOn: [swarmLeave] },
         );

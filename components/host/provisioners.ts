@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import { ServerTlsBundle } from "../pki/bundles";
+import { growDataDiskLines } from "./dataDisk";
 import { daemonInstallScript, serverTlsFiles } from "./daemonScript";
 import { daemonHardeningFlags, DaemonRole, DaemonTlsFiles, hostDaemonJson, imageStoreSettings } from "./daemonSettings";
 import { BootConfig, daemonJsonPath, dockerDropIn, dockerDropInPath, jsonFile } from "./userData";
@@ -51,6 +52,12 @@ export interface ProvisionerSpec {
     settings(daemon: HostDaemon, revision: string): Record<string, unknown>;
     /** Its protected settings, which carry the server key: the caller marks them secret. */
     protectedSettings(server: ServerTlsBundle<string>, daemon: HostDaemon): Record<string, unknown>;
+    /**
+     * How a data disk Azure has grown reaches its file system, in place: the provisioning's own
+     * script grows it when it runs again (its tag carries the disk's size), or, where the
+     * provisioning runs no script of ours, a CustomScript extension of its own does.
+     */
+    readonly dataDiskGrowth: "provisioning-script" | "own-extension";
 }
 
 /**
@@ -78,6 +85,13 @@ export function provisioningRevision(caCertPem: string, serverCertPem: string, d
         .digest("hex")
         .slice(0, 16);
 }
+
+/** Azure's CustomScript handler for Linux, 2.1: runs a script once per configuration, as root. */
+const customScriptHandler = {
+    publisher: "Microsoft.Azure.Extensions",
+    type: "CustomScript",
+    typeHandlerVersion: "2.1",
+} as const;
 
 export const provisionerTable = {
     /**
@@ -125,6 +139,7 @@ export const provisionerTable = {
         protectedSettings: (server) => ({
             certs: { ca: base64(server.caCertPem), cert: base64(server.certPem), key: base64(server.keyPem) },
         }),
+        dataDiskGrowth: "own-extension",
     },
     /**
      * Docker Engine from Ubuntu's archive on Ubuntu 24.04. cloud-init installs docker.io and a
@@ -140,9 +155,7 @@ export const provisionerTable = {
         extension: {
             vmExtensionName: "install-docker-tls",
             resourceSuffix: "certificates",
-            publisher: "Microsoft.Azure.Extensions",
-            type: "CustomScript",
-            typeHandlerVersion: "2.1",
+            ...customScriptHandler,
         },
         tlsFiles: {
             caCert: "/etc/docker/tls/ca.pem",
@@ -168,10 +181,32 @@ export const provisionerTable = {
                 { path: daemonJson.path, mode: "0644" as const, content: daemonJson.content },
                 ...serverTlsFiles(this.tlsFiles, server),
             ];
-            return { script: base64(daemonInstallScript(files)) };
+            return { script: base64(daemonInstallScript(files, growDataDiskLines())) };
         },
+        dataDiskGrowth: "provisioning-script",
     },
 } as const satisfies Record<string, ProvisionerSpec>;
 
 export type Provisioner = keyof typeof provisionerTable;
 export const provisioners = Object.keys(provisionerTable) as Provisioner[];
+
+/**
+ * The script of the extension that grows the data disk's file system where the provisioning runs
+ * none of ours (the Docker extension): public, since it holds nothing secret.
+ */
+export function growDataDiskScript(): string {
+    return [
+        "#!/bin/sh",
+        "# azure-docker-host: grows the data disk's file system to the disk's size.",
+        "set -eu",
+        ...growDataDiskLines(),
+        "",
+    ].join("\n");
+}
+
+/** The CustomScript extension that runs growDataDiskScript; the VM may carry it beside the Docker extension. */
+export const dataDiskGrowthExtension: ProvisioningExtension = {
+    vmExtensionName: "grow-data-disk",
+    resourceSuffix: "disk",
+    ...customScriptHandler,
+};

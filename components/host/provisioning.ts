@@ -1,7 +1,13 @@
 import * as compute from "@pulumi/azure-native/compute";
 import * as pulumi from "@pulumi/pulumi";
 import { ServerTlsBundle } from "../pki/bundles";
-import { Provisioner, provisionerTable, provisioningRevision } from "./provisioners";
+import {
+    dataDiskGrowthExtension,
+    growDataDiskScript,
+    Provisioner,
+    provisionerTable,
+    provisioningRevision,
+} from "./provisioners";
 
 export interface DockerProvisioningArgs {
     readonly provisioner: Provisioner;
@@ -12,6 +18,8 @@ export interface DockerProvisioningArgs {
     readonly location: pulumi.Input<string>;
     readonly vmName: pulumi.Input<string>;
     readonly server: ServerTlsBundle;
+    /** The data disk's size: when Azure grows it, the file system on it is grown in place. */
+    readonly dataDiskSizeGb: pulumi.Input<number>;
 }
 
 /**
@@ -47,7 +55,11 @@ export class DockerProvisioning extends pulumi.ComponentResource {
                 type: spec.extension.type,
                 typeHandlerVersion: spec.extension.typeHandlerVersion,
                 autoUpgradeMinorVersion: true,
-                forceUpdateTag: revision,
+                // The size too, where this extension's script grows the disk's file system.
+                forceUpdateTag:
+                    spec.dataDiskGrowth === "provisioning-script"
+                        ? pulumi.interpolate`${revision}-${args.dataDiskSizeGb}g`
+                        : revision,
                 settings: pulumi.all([daemon, revision]).apply(([settings, tag]) => spec.settings(settings, tag)),
                 protectedSettings: pulumi.secret(
                     pulumi
@@ -61,6 +73,26 @@ export class DockerProvisioning extends pulumi.ComponentResource {
             { parent: this, dependsOn: opts?.dependsOn },
         );
         this.revision = pulumi.interpolate`${extension.id}#${revision}`;
+        if (spec.dataDiskGrowth === "own-extension") {
+            const growth = dataDiskGrowthExtension;
+            new compute.VirtualMachineExtension(
+                `${name}-${growth.resourceSuffix}`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    location: args.location,
+                    vmName: args.vmName,
+                    vmExtensionName: growth.vmExtensionName,
+                    publisher: growth.publisher,
+                    type: growth.type,
+                    typeHandlerVersion: growth.typeHandlerVersion,
+                    autoUpgradeMinorVersion: true,
+                    // Runs again whenever the disk's size changes.
+                    forceUpdateTag: pulumi.interpolate`${args.dataDiskSizeGb}g`,
+                    settings: { script: Buffer.from(growDataDiskScript()).toString("base64") },
+                },
+                { parent: this, dependsOn: [extension] },
+            );
+        }
         this.registerOutputs({ revision: this.revision });
     }
 }

@@ -82,3 +82,27 @@ export async function judgeDiskSource(
     }
     return problems;
 }
+
+/**
+ * An existing data disk is never made smaller: Azure refuses ("Reducing disk/snapshot size is not
+ * supported in Azure to prevent data loss"), and so does the config check, before anything is sent.
+ * A disk that cannot be read is no reason to stop here: the update itself will tell.
+ */
+export async function judgeDiskShrink(
+    source: CatalogueSource,
+    diskId: string,
+    dataDiskSizeGb: number,
+): Promise<ConfigProblem[]> {
+    const facts = await describeDiskSource(source, diskId).catch(() => undefined);
+    if (!facts || dataDiskSizeGb >= facts.sizeGb) {
+        return [];
+    }
+    return [
+        {
+            key: "dataDiskSizeGb",
+            value: String(dataDiskSizeGb),
+            accepted: `${facts.sizeGb} or more: the data disk is ${facts.sizeGb} GiB, and Azure cannot make a disk smaller`,
+            hint: `pulumi config set dataDiskSizeGb ${facts.sizeGb}`,
+        },
+    ];
+}

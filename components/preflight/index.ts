@@ -4,7 +4,7 @@ import { ConfigProblem } from "../../config/errors";
 import { Provisioner, StackConfig } from "../../config";
 import { provisioners, provisionerTable } from "../host/provisioners";
 import { CatalogueSource, handlerPublished, imagePublished, listVmSizes } from "./catalogue";
-import { judgeDiskSource } from "./diskSource";
+import { judgeDiskShrink, judgeDiskSource } from "./diskSource";
 import { hostStopped } from "./powerState";
 import { chooseProvisioner, existingProvisioner } from "./provisionerChoice";
 import { CloudSettings, defaultArmLimits, resolveCloud } from "./resourceManager";
@@ -107,6 +107,11 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
     const diskSourceProblems = config.host.dataDiskSource
         ? judgeDiskSource(source, config.host.dataDiskSource, location, config.host.dataDiskSizeGb)
         : Promise.resolve([]);
+    // A restore makes a new disk, of any size its source allows; otherwise the disk is kept, and grows at most.
+    const shrinkProblems =
+        !config.host.dataDiskSource && typeof previous.dataDiskId === "string"
+            ? judgeDiskShrink(source, previous.dataDiskId, config.host.dataDiskSizeGb)
+            : Promise.resolve([]);
     const [sizes, availability] = await catalogue.catch((error: unknown) => {
         throw new PreflightError(
             `The preflight could not read Azure's catalogue: ${(error as Error).message}. Nothing was created.`,
@@ -131,6 +136,7 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
         ...(workerSize?.problems ?? []),
         ...choice.problems,
         ...(await diskSourceProblems),
+        ...(await shrinkProblems),
     ];
     const spec = provisionerTable[choice.provisioner];
     if (!inRegion[choice.provisioner].image) {

@@ -22,6 +22,7 @@ const dockerResources = [
 const volumeFiles = ["mongodb", "redis"].map(
     (service) => `pulumi-nodejs:dynamic/azure-docker-host:VolumeFile::docker-${service}-secret-file`,
 );
+const diskGrowthExtension = "azure-native:compute:VirtualMachineExtension::docker-provisioning-disk";
 const extension = (provisioner: string) =>
     `azure-native:compute:VirtualMachineExtension::docker-provisioning-${provisioner === "cloud-init" ? "certificates" : "extension"}`;
 const tls = (side: "server" | "client") => [
@@ -145,6 +146,28 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
             await stopLifecycle(life);
         });
 
+        /** dataDiskSizeGb raised: Azure grows the disk, the provisioning grows its file system. */
+        const growsTheDisk = async () => {
+            const before = life.cloud.hostMachine()!.dataRootSize().sizeKb;
+            config = { ...config, dataDiskSizeGb: 12 };
+            report(
+                "dataDiskSizeGb 8 to 12",
+                await transition(life, "disk-grown", config, {
+                    update: [dataDisk, provisioner === "cloud-init" ? extension(provisioner) : diskGrowthExtension],
+                }),
+            );
+            const after = life.cloud.hostMachine()!.dataRootSize().sizeKb;
+            assert.ok(after > before * 1.4, `df says ${before} KiB before, ${after} KiB after`);
+            life.stack.writeConfig({ ...config, dataDiskSizeGb: 10 });
+            const refused = await life.stack.pulumi(["preview"]);
+            assert.notStrictEqual(refused.status, 0);
+            assert.match(
+                refused.stdout + refused.stderr,
+                /dataDiskSizeGb = "10".*12 or more: the data disk is 12 GiB, and Azure cannot make a disk smaller/s,
+            );
+            life.stack.writeConfig(config);
+        };
+
         it("previews a new stack with unknown outputs, and creates nothing", async () => {
             const { steps } = await life.stack.plan();
             const planned = operations(steps);
@@ -211,6 +234,11 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
         });
 
         if (provisioner === "docker-extension") {
+            it(
+                "grows the data disk in place: Azure grows it, the file system follows, df shows it; a shrink is refused",
+                growsTheDisk,
+            );
+
             it("switches to the cloud-init provisioner: the VM replaced, the disk kept with its images and volumes", async () => {
                 const before = (await life.stack.outputs()).dataDiskId;
                 config = { ...config, provisioner: "cloud-init" };
@@ -437,6 +465,11 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                 const images = await life.operator.mustDocker(["exec", "redis", "cat", "/etc/stand-in-image"]);
                 assert.strictEqual(images.trim(), "redis:7.4.3-bookworm");
             });
+
+            it(
+                "grows the data disk in place: Azure grows it, the file system follows, df shows it; a shrink is refused",
+                growsTheDisk,
+            );
 
             it("comes back from a reboot: the disk mounts before Docker, the same certificate, the containers restart", async () => {
                 await life.markers.write("before-reboot");

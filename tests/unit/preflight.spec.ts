@@ -116,6 +116,29 @@ describe("preflight against Resource Manager (a local HTTPS stand-in)", function
             );
         });
 
+        it("a data disk made smaller than the disk already is, which Azure cannot do", async () => {
+            const diskId =
+                "/subscriptions/00000000-0000-4000-8000-000000000042/resourceGroups/docker-rg1/providers/Microsoft.Compute/disks/docker-data1";
+            const existing = {
+                arm: (standIn: ArmStandIn) => {
+                    standIn.catalogue = {
+                        ...standIn.catalogue,
+                        diskSources: {
+                            [diskId]: { id: diskId, location: "eastasia", properties: { diskSizeGB: 128 } },
+                        },
+                    };
+                },
+                previousOutputs: { provisioner: "cloud-init", dockerHost: "tcp://x:2376", dataDiskId: diskId },
+            };
+            const message = await refusal(validConfig({ provisioner: "cloud-init", dataDiskSizeGb: "64" }), existing);
+            assert.match(
+                message,
+                /azure-docker-host:dataDiskSizeGb = "64": .*128 or more: the data disk is 128 GiB, and Azure cannot make a disk smaller.*pulumi config set dataDiskSizeGb 128/s,
+            );
+            // Growing it is fine.
+            await runProgram(validConfig({ provisioner: "cloud-init", dataDiskSizeGb: "256" }), existing);
+        });
+
         it("a size this subscription's offer excludes", async () => {
             assert.match(
                 await refusal(validConfig({ vmSize: "Standard_F2s_v2" })),

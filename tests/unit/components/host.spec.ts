@@ -2,6 +2,7 @@ import "../../harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { DockerHost, DockerHostArgs, Provisioner, provisioners } from "../../../components/host";
+import { dataDiskGrowthExtension, provisionerTable } from "../../../components/host/provisioners";
 import { ComponentRun, declareUnderMocks } from "../../harness/component";
 import { decodeBase64, parseCloudConfig, scriptFiles } from "../../harness/declaredInputs";
 import { isSecretValue, mocks, unwrapSecret } from "../../harness/mocks";
@@ -47,6 +48,27 @@ function daemonJsonOf(run: ComponentRun<DockerHost>): string {
     const fromScript =
         script && scriptFiles(decodeBase64(script)).find((file) => file.path === "/etc/docker/daemon.json");
     return fromScript ? fromScript.content : (filesOf(run)["/etc/docker/daemon.json"] ?? "{}");
+}
+/** The extension that provisions Docker, as the provisioner's table names it. */
+const provisioningExtensionOf = (run: ComponentRun<DockerHost>, provisioner: Provisioner) =>
+    run
+        .ofType(extensionType)
+        .find(
+            (extension) => extension.inputs.vmExtensionName === provisionerTable[provisioner].extension.vmExtensionName,
+        )!;
+/** The extension whose script grows the data disk's file system: the provisioning's own, or one of its own. */
+const growthExtensionOf = (run: ComponentRun<DockerHost>, provisioner: Provisioner) =>
+    provisionerTable[provisioner].dataDiskGrowth === "provisioning-script"
+        ? provisioningExtensionOf(run, provisioner)
+        : run
+              .ofType(extensionType)
+              .find((extension) => extension.inputs.vmExtensionName === dataDiskGrowthExtension.vmExtensionName)!;
+function growthScriptOf(run: ComponentRun<DockerHost>, provisioner: Provisioner): string {
+    const extension = growthExtensionOf(run, provisioner);
+    const settings = extension.inputs.protectedSettings
+        ? unwrapSecret<{ script?: string }>(extension.inputs.protectedSettings)
+        : (extension.inputs.settings as { script?: string });
+    return decodeBase64(settings.script ?? "");
 }
 const filesOf = (run: ComponentRun<DockerHost>): Record<string, string> =>
     Object.fromEntries(parseCloudConfig(userDataOf(run)).write_files.map((file: any) => [file.path, file.content]));
@@ -138,13 +160,37 @@ describe("DockerHost component", () => {
             });
 
             it("delivers the server certificate in secret protected settings, and nothing secret in public ones", () => {
-                const [extension, ...others] = run.ofType(extensionType);
-                assert.deepStrictEqual(others, []);
-                assert.ok(isSecretValue(extension!.inputs.protectedSettings));
-                assert.ok(!isSecretValue(extension!.inputs.settings), "public settings hide nothing and show in diffs");
-                assert.doesNotMatch(JSON.stringify(extension!.inputs.settings), /PRIVATE|LS0tLS1CRUdJTi/);
-                assert.ok(JSON.stringify(unwrapSecret(extension!.inputs.protectedSettings)).length > 100);
-                assert.match(String(extension!.inputs.forceUpdateTag), /^[0-9a-f]{16}$/);
+                const extension = provisioningExtensionOf(run, provisioner);
+                assert.ok(isSecretValue(extension.inputs.protectedSettings));
+                assert.ok(!isSecretValue(extension.inputs.settings), "public settings hide nothing and show in diffs");
+                assert.doesNotMatch(JSON.stringify(extension.inputs.settings), /PRIVATE|LS0tLS1CRUdJTi/);
+                assert.ok(JSON.stringify(unwrapSecret(extension.inputs.protectedSettings)).length > 100);
+                assert.match(String(extension.inputs.forceUpdateTag), /^[0-9a-f]{16}(-\d+g)?$/);
+                for (const other of run.ofType(extensionType).filter((declared) => declared !== extension)) {
+                    assert.strictEqual(other.inputs.protectedSettings, undefined, String(other.inputs.vmExtensionName));
+                }
+            });
+
+            it("runs the file system's growth again, after the provisioning, whenever the disk's size changes", async () => {
+                const script = growthScriptOf(run, provisioner);
+                assert.match(script, /resize2fs "\$data_disk"/);
+                const grown = await declare(provisioner, { dataDiskSizeGb: 256 });
+                const [before, after] = [run, grown].map((declared) =>
+                    String(growthExtensionOf(declared, provisioner).inputs.forceUpdateTag),
+                );
+                assert.notStrictEqual(before, after);
+                assert.strictEqual(
+                    growthScriptOf(grown, provisioner),
+                    script,
+                    "the script itself reads the size from the disk",
+                );
+                const growth = growthExtensionOf(run, provisioner);
+                if (growth !== provisioningExtensionOf(run, provisioner)) {
+                    assert.ok(
+                        growth.options.dependencies.includes(provisioningExtensionOf(run, provisioner).urn),
+                        "grows only once Docker and the disk's mount are in place",
+                    );
+                }
             });
 
             it("gates the endpoint on the daemon answering with exactly the issued certificate", async () => {

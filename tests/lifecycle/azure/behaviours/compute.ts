@@ -262,7 +262,7 @@ async function applyExtension(machine: Machine, name: string, extension: Record<
     if (handler === "Microsoft.Azure.Extensions/DockerExtension") {
         await machine.enableDockerExtension(extension.settings, extension.protectedSettings);
     } else if (handler === "Microsoft.Azure.Extensions/CustomScript") {
-        await machine.runCustomScript(extension.protectedSettings, name);
+        await machine.runCustomScript(extension.settings, extension.protectedSettings, name);
     } else {
         throw new AzureError(400, "VMExtensionHandlerNonTransientError", `The handler ${handler} is not emulated.`);
     }

@@ -10,6 +10,7 @@ import {
     deviceWithLabel,
     detach,
     DiskController,
+    fileSystemSize,
     refreshCapacity,
     runBootCommand,
     unmountUnder,
@@ -220,6 +221,11 @@ export class Machine {
         }
     }
 
+    /** The data disk's file system as `df` on the VM reports it. */
+    dataRootSize(): { sizeKb: number; availableKb: number } {
+        return fileSystemSize(this.dataRoot);
+    }
+
     get dockerRunning(): boolean {
         return dockerActive(this.paths);
     }
@@ -301,7 +307,9 @@ export class Machine {
         for (const entry of config.runcmd ?? []) {
             const command =
                 typeof entry === "string" ? entry : entry.map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(" ");
-            const result = await runOnVm(this.paths, command, (args) => this.serviceManager(args));
+            const result = await runOnVm(this.paths, command, (args) => this.serviceManager(args), {
+                dataRoot: this.dataRoot,
+            });
             this.note(`runcmd exited ${result.status}: ${(result.stderr + result.stdout).trim()}`);
         }
     }
@@ -318,6 +326,16 @@ export class Machine {
         switch (verb) {
             case "daemon-reload":
                 return { status: 0, output: "" };
+            case "umount-data-disk":
+                // fstab's mount of the data disk, as systemd's var-lib-docker.mount holds it.
+                return run("umount", [this.dataRoot], { check: false }).status === 0
+                    ? { status: 0, output: "" }
+                    : { status: 32, output: `umount: ${dataRootOnVm}: target is busy.\n` };
+            case "mount-data-disk": {
+                this.mountFileSystems(cloudConfigOf(this.state.spec.userData));
+                const device = run("findmnt", ["-n", "-o", "SOURCE", this.dataRoot], { check: false }).stdout.trim();
+                return device ? { status: 0, output: device } : { status: 32, output: "" };
+            }
             case "cat":
                 if (units.every(isDocker) && dockerInstalled(paths)) {
                     return { status: 0, output: fs.readFileSync(rooted(paths, dockerUnitPath), "utf8") };
@@ -402,12 +420,16 @@ export class Machine {
     }
 
     /**
-     * The CustomScript extension's enable (2.1): the script from protected settings (base64, maybe
-     * gzip), saved as download/<n>/script.sh (0500) and run once with `/bin/sh -c` from that folder,
-     * its output kept beside it; a non-zero exit fails the extension with that output.
+     * The CustomScript extension's enable (2.1): the script from protected settings, or public ones
+     * (base64, maybe gzip), saved as download/<n>/script.sh (0500) and run once with `/bin/sh -c`
+     * from that folder, its output kept beside it; a non-zero exit fails the extension with that output.
      */
-    async runCustomScript(protectedSettings: { script?: string } | undefined, extensionName: string): Promise<void> {
-        const encoded = protectedSettings?.script;
+    async runCustomScript(
+        settings: { script?: string } | undefined,
+        protectedSettings: { script?: string } | undefined,
+        extensionName: string,
+    ): Promise<void> {
+        const encoded = protectedSettings?.script ?? settings?.script;
         if (!encoded) {
             throw new Error(`Enable failed: the ${extensionName} extension has no script in its protected settings`);
         }
@@ -422,6 +444,7 @@ export class Machine {
         const file = path.join(download, "script.sh");
         fs.writeFileSync(file, script, { mode: 0o500 });
         const result = await runOnVm(this.paths, `/bin/sh -c '${file}'`, (args) => this.serviceManager(args), {
+            dataRoot: this.dataRoot,
             cwd: download,
             stdoutFile: path.join(download, "stdout"),
             stderrFile: path.join(download, "stderr"),

@@ -34,6 +34,38 @@ case "$1" in
 esac
 `;
 
+/**
+ * mount and umount as the VM has them, for its data disk's mount point: fstab's mount of
+ * /var/lib/docker is the machine's (its service manager does it), seen here through a bind. Any
+ * other use goes to this machine's own mount and umount.
+ */
+const mountStub = (tool: "mount" | "umount", queue: string) =>
+    [
+        "#!/bin/sh",
+        'if [ "$#" -eq 1 ] && [ "$1" = /var/lib/docker ]; then',
+        // This shell's own views of the disk go first (the bind, and the copy of the machine's mount
+        // this namespace was made with), so the disk is free once the machine's mount goes.
+        ...(tool === "umount"
+            ? [
+                  "  /usr/bin/umount /var/lib/docker || exit 32",
+                  '  /usr/bin/umount "$ADH_VM_DATA_ROOT" 2>/dev/null || true',
+              ]
+            : []),
+        `  request="${queue}/$(date +%s%N)-$$"`,
+        `  printf '%s\\n' "${tool}-data-disk" > "$request.tmp" && mv "$request.tmp" "$request"`,
+        '  while [ ! -e "$request.done" ]; do sleep 0.1; done',
+        '  status=$(cat "$request.done")',
+        // The machine answers a mount with the device it mounted; this shell sees it too.
+        ...(tool === "mount"
+            ? ['  if [ "$status" -eq 0 ]; then /usr/bin/mount "$(cat "$request.out")" /var/lib/docker; fi']
+            : ['  cat "$request.out" 2>/dev/null']),
+        '  rm -f "$request.taken" "$request.done" "$request.out"',
+        '  exit "$status"',
+        "fi",
+        `exec /usr/bin/${tool} "$@"`,
+        "",
+    ].join("\n");
+
 /** journalctl prints the VM's dockerd log, which is what `journalctl -u docker.service` shows. */
 const journalctlStub = (log: string) => `#!/bin/sh
 tail -n 50 '${log}' 2>/dev/null
@@ -41,15 +73,21 @@ tail -n 50 '${log}' 2>/dev/null
 
 /**
  * Runs a shell command as root on the emulated VM: in its network namespace, and in a private mount
- * namespace where /etc/docker is the VM's, /run holds its Docker socket (for /run/docker.sock and
- * /var/run/docker.sock alike), and systemctl, cloud-init and journalctl are the VM's. `cwd` is a
+ * namespace where /etc/docker is the VM's, /var/lib/docker its data disk, /run holds its Docker
+ * socket (for /run/docker.sock and /var/run/docker.sock alike), and systemctl, cloud-init and journalctl are the VM's. `cwd` is a
  * folder under the VM's root. Everything else (the shell, coreutils, curl, python3) is this machine's.
  */
 export async function runOnVm(
     paths: VmPaths,
     command: string,
     manager: ServiceManager,
-    options: { readonly cwd?: string; readonly stdoutFile?: string; readonly stderrFile?: string } = {},
+    options: {
+        readonly cwd?: string;
+        readonly stdoutFile?: string;
+        readonly stderrFile?: string;
+        /** The VM's /var/lib/docker (the data disk's mount), seen at that path by the script. */
+        readonly dataRoot?: string;
+    } = {},
 ): Promise<CommandResult> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "adh-vm-shell-"));
     const queue = path.join(work, "systemctl");
@@ -59,16 +97,21 @@ export async function runOnVm(
     fs.writeFileSync(path.join(stubs, "systemctl"), systemctlStub(queue), { mode: 0o755 });
     fs.writeFileSync(path.join(stubs, "cloud-init"), cloudInitStub, { mode: 0o755 });
     fs.writeFileSync(path.join(stubs, "journalctl"), journalctlStub(paths.log), { mode: 0o755 });
+    fs.writeFileSync(path.join(stubs, "mount"), mountStub("mount", queue), { mode: 0o755 });
+    fs.writeFileSync(path.join(stubs, "umount"), mountStub("umount", queue), { mode: 0o755 });
     const etcDocker = rooted(paths, "/etc/docker");
     fs.mkdirSync(etcDocker, { recursive: true });
     const socket = rooted(paths, dockerSocket);
     fs.mkdirSync(path.dirname(socket), { recursive: true });
     const setup = [
         'mount --bind "$1" /etc/docker',
-        "mount -t tmpfs tmpfs /run",
-        'touch /run/docker.sock && if [ -S "$2" ]; then mount --bind "$2" /run/docker.sock; fi',
+        'if [ -n "$6" ] && mountpoint -q "$6"; then mount --bind "$6" /var/lib/docker; fi',
+        // The VM's /run, with its Docker socket: a restarted daemon's new socket shows there too.
+        'mount --bind "$2" /run',
         'cd "$3"',
         'PATH="$4:$PATH"',
+        'ADH_VM_DATA_ROOT="$6"',
+        "export ADH_VM_DATA_ROOT",
         'exec /bin/sh -c "$5"',
     ].join(" && ");
     const [wrapper, wrapped] = inNamespace(paths.namespace, "unshare", [
@@ -80,10 +123,11 @@ export async function runOnVm(
         setup,
         "vm-shell",
         etcDocker,
-        socket,
+        path.dirname(socket),
         options.cwd ?? paths.root,
         stubs,
         command,
+        options.dataRoot ?? "",
     ]);
     const child = spawn(wrapper, wrapped, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
