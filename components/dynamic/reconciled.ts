@@ -35,21 +35,14 @@ export function reconciledProvider<Inputs extends object, Outputs extends object
 ): pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
     const changedKeys = (olds: Outputs, news: Inputs, keys: readonly (keyof Inputs & keyof Outputs)[]) =>
         keys.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
-    // How a preview passes an input that is not known yet (a volume's name while the volume updates).
-    const unknownInPreview = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         async create(inputs) {
             const outs = await spec.apply(inputs);
             return { id: spec.idOf(outs), outs };
         },
         async diff(_id, olds, news) {
-            // An identity not known yet may well stay the same: a possible update in the preview, and
-            // the up's own diff, with every input known, decides. Planned as a replacement, the old
-            // thing would be undone after the new one was made: the very file or limit just applied.
-            const identity = changedKeys(olds, news, spec.identity);
-            const pending = identity.filter((key) => (news[key] as unknown) === unknownInPreview);
-            const replaces = identity.filter((key) => !pending.includes(key)).map(String);
-            const updates = [...pending, ...changedKeys(olds, news, spec.compared)];
+            const replaces = changedKeys(olds, news, spec.identity).map(String);
+            const updates = changedKeys(olds, news, spec.compared);
             const extra = spec.changed?.(olds, news) ?? false;
             return {
                 changes: replaces.length > 0 || updates.length > 0 || extra,

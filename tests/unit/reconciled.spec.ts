@@ -36,14 +36,6 @@ describe("the dynamic resources' shape (reconciledProvider)", () => {
         assert.deepStrictEqual([diff.changes, diff.replaces], [true, ["target"]]);
     });
 
-    it("plans a possible update, not a replacement, for an identity a preview does not know yet", async () => {
-        const things = provider(new Map());
-        const outs = (await things.create!(base)).outs!;
-        // The engine's placeholder for an input that is an output not yet known.
-        const diff = await things.diff!("id", outs, { ...base, target: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
-        assert.deepStrictEqual([diff.changes, diff.replaces], [true, []]);
-    });
-
     it("updates in place for a compared input or what `changed` sees, and finds no change otherwise", async () => {
         const things = provider(new Map());
         const outs = (await things.create!(base)).outs!;
