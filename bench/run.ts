@@ -6,13 +6,19 @@
 //      (what tsconfig's `noCheck` selects), after checking that the type-checking mode really checks.
 //  (e) the same evaluation with 0, 3 and 50 swarm workers: flat is the target, since the workers
 //      are one scale set whose capacity is the count;
+//  (f) the real engine (the lifecycle's Pulumi CLI, providers and emulated Azure): `pulumi preview`
+//      of an unchanged stack and a no-op `pulumi up`, each against the same command on a floor
+//      program that declares one provider of each package the program uses (needs root and the
+//      toolchain: `npm run toolchain`, or a pulumi on PATH);
 //  (d) the readiness gate against a real dockerd that starts at a random moment: how long after the
 //      daemon first answers the gate notices (median, 95th percentile), and how often it knocks while
 //      waiting, for the steady poll against the backoff it replaced (needs root and dockerd).
 // Usage: npm run bench (BENCH_RUNS=n for n measured runs of each, default 3; BENCH_GATE_TRIALS=n
 // for (d), default 12).
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import type { EngineReport } from "./child/engine";
 import { ChildReport } from "./child/report";
 import { baselineSource, describeImport, discoverPulumiImports, emptyProgramSource, PulumiImport } from "./imports";
 import { median, runChild } from "./measure";
@@ -211,8 +217,12 @@ async function main(): Promise<void> {
         three: summarize(swarm["3"] ?? []),
         fifty: summarize(swarm["50"] ?? []),
     };
+    const engine = await engineCost(runs);
     const gate = await gateLatency();
-    fs.writeFileSync(path.join(workDir, "results.json"), `${JSON.stringify({ ...results, workers, gate }, null, 2)}\n`);
+    fs.writeFileSync(
+        path.join(workDir, "results.json"),
+        `${JSON.stringify({ ...results, workers, engine, gate }, null, 2)}\n`,
+    );
 
     const { typecheck: a, evaluation: b, tsNodeMode: c } = results;
     console.log(
@@ -294,6 +304,8 @@ async function main(): Promise<void> {
                 ],
             ]),
             "",
+            ...engineLines(engine),
+            "",
             ...gateLines(gate),
             "",
             `Ratios: type-check ${times(a.ratio)} | evaluation time ${times(b.timeRatio)}, peak memory ${times(b.memoryRatio)}` +
@@ -301,6 +313,47 @@ async function main(): Promise<void> {
             `Figures also in ${path.relative(root, path.join(workDir, "results.json"))}`,
         ].join("\n"),
     );
+}
+
+type EngineSummary = { readonly skipped: string } | EngineReport;
+
+/** (f), inside the lifecycle's namespaces, where the emulated cloud lives. */
+async function engineCost(runs: number): Promise<EngineSummary> {
+    if (process.getuid?.() !== 0) {
+        return { skipped: "needs root (the emulated cloud's namespaces, loop disks and dockerd)" };
+    }
+    const built = path.join(root, ".tools", "pulumi", "bin", "pulumi");
+    const onPath = spawnSync("sh", ["-c", "command -v pulumi"]).status === 0;
+    if (!onPath && !fs.existsSync(built)) {
+        return { skipped: "no Pulumi CLI: run `npm run toolchain` (or put a pulumi on PATH) first" };
+    }
+    const env = { ...process.env, BENCH_RUNS: String(runs), PATH: `${process.env.PATH}:/usr/sbin:/sbin` };
+    const args = ["tests/lifecycle/enter.sh", node, "-r", "ts-node/register/transpile-only", "bench/child/engine.ts"];
+    const { stdout } = await runChild("bash", args, root, env);
+    return JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as EngineReport;
+}
+
+function engineLines(engine: EngineSummary): string[] {
+    if ("skipped" in engine) {
+        return [`(f) Real engine: skipped, ${engine.skipped}`];
+    }
+    const secondsOf = (samples: readonly number[]) => median(samples) * 1000;
+    const row = (label: string, program: readonly number[], floor: readonly number[]) => [
+        label,
+        seconds(secondsOf(program)),
+        seconds(secondsOf(floor)),
+        times(median(program) / median(floor)),
+    ];
+    return [
+        `(f) Real engine on an unchanged stack (program: ${engine.resources.program} resources in its state, ` +
+            `floor: ${engine.resources.floor}), ${engine.runs} alternating runs`,
+        "    floor: one provider of each package the program uses; the program also starts the dynamic-provider host",
+        formatTable([
+            ["", "program", "floor", "ratio"],
+            row("pulumi preview --expect-no-changes", engine.preview.program, engine.preview.floor),
+            row("pulumi up --expect-no-changes (no-op)", engine.up.program, engine.up.floor),
+        ]),
+    ];
 }
 
 interface GateTrial {

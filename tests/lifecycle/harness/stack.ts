@@ -32,6 +32,15 @@ export interface PlannedStep {
     readonly replaceReasons?: readonly string[];
 }
 
+/** Where a stack's program comes from: a folder and the files of it to copy. */
+export interface ProgramSource {
+    readonly root: string;
+    readonly files: readonly string[];
+}
+
+/** The project's own program. */
+export const projectProgram: ProgramSource = { root: projectRoot, files: programFiles };
+
 /**
  * One stack of the real program under the real CLI: a copy of the program in a folder of its own,
  * its own local backend and PULUMI_HOME, secrets under a passphrase, nothing downloaded. Every
@@ -45,12 +54,13 @@ export class LifecycleStack {
         readonly name: string,
         toolchain: Toolchain,
         extraEnv: NodeJS.ProcessEnv,
+        program: ProgramSource = projectProgram,
     ) {
         const work = fs.mkdtempSync(path.join(os.tmpdir(), `adh-lifecycle-${name}-`));
         this.directory = path.join(work, "program");
         fs.mkdirSync(this.directory);
-        for (const file of programFiles) {
-            fs.cpSync(path.join(projectRoot, file), path.join(this.directory, file), { recursive: true });
+        for (const file of program.files) {
+            fs.cpSync(path.join(program.root, file), path.join(this.directory, file), { recursive: true });
         }
         fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(this.directory, "node_modules"));
         fs.mkdirSync(path.join(work, "state"));
