@@ -30,6 +30,57 @@ export default tseslint.config(
         },
     },
     {
+        // The catalogue is the bottom layer: config, components and the CLI read it.
+        files: ["catalogue/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        {
+                            regex: "^\\.\\./",
+                            message: "catalogue/ imports nothing of the project: it is the layer below all",
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        // Components take Pulumi inputs; stack.ts alone turns config into them.
+        files: ["components/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        {
+                            regex: "(^|/)config(/|$)",
+                            message: "components/ never import config/: stack.ts passes them values",
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        // Config is read and checked below the components; what both need lives in catalogue/.
+        files: ["config/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        {
+                            regex: "(^|/)components(/|$)",
+                            message: "config/ never imports components/: share through catalogue/",
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
         // Pulumi serializes the engine client into the dynamic providers' state: anything it imports
         // beyond Node's built-ins would have to be serialized with it, or break on the next update.
         files: ["components/engine/**/*.ts"],

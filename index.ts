@@ -1,4 +1,4 @@
-import { runPreflight } from "./components/preflight";
+import { runPreflight } from "./config/azure";
 import { loadStackConfig } from "./config";
 import { declareStack } from "./stack";
 

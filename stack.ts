@@ -4,7 +4,7 @@ import { dockerUrl } from "./components/engine";
 import { DockerHost } from "./components/host";
 import { hostnameFor, Network } from "./components/network";
 import { Pki } from "./components/pki";
-import { Deployment } from "./components/preflight";
+import { Deployment } from "./config/azure";
 import { ServiceArgs, Services } from "./components/services";
 import { Swarm } from "./components/swarm";
 import { ServiceSettings, StackConfig } from "./config";

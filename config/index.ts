@@ -7,4 +7,3 @@ export { ConfigError } from "./errors";
 export type { ConfigProblem } from "./errors";
 export { loadStackConfig, pulumiRawConfig } from "./loader";
 export * from "./settings";
-export type { PinnedImage } from "./imageReference";

@@ -1,10 +1,7 @@
-import { Provisioner, provisioners } from "../components/host/provisioners";
-import { PublishMode } from "../components/services/publishMode";
-import { PinnedImage } from "./imageReference";
+import { Provisioner, provisioners } from "../catalogue/provisioners";
+import { PublishMode } from "../catalogue/publishModes";
+import { PinnedImage } from "../catalogue/imageReference";
 
-/** How Docker gets onto the VM: the keys of the provisioner table (components/host/provisioners). */
-export { provisioners } from "../components/host/provisioners";
-export type { Provisioner } from "../components/host/provisioners";
 /** What a stack may ask for: a provisioner, or `auto`, which the preflight resolves (sticky once the host exists). */
 export const provisionerSettings: readonly ProvisionerSetting[] = ["auto", ...provisioners];
 export type ProvisionerSetting = "auto" | Provisioner;
@@ -51,9 +48,6 @@ export interface CertificateSettings {
     readonly earlyRenewalHours: number;
     readonly generations: CertificateGenerations;
 }
-
-export { publishModes } from "../components/services/publishMode";
-export type { PublishMode } from "../components/services/publishMode";
 
 export interface ServiceSettings {
     readonly enabled: boolean;

@@ -1,6 +1,6 @@
 import * as https from "https";
 import { ConfigError } from "../../config/errors";
-import { parseIpv4Address } from "../../config/ipv4";
+import { parseIpv4Address } from "../../catalogue/ipv4";
 import { snapshotDisk } from "../azure";
 import { certificateDir, removeClientFiles } from "../clientFiles";
 import { hasDockerCli, removeDockerContext } from "../dockerContext";

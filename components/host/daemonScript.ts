@@ -1,4 +1,4 @@
-import { DaemonTlsFiles } from "./daemonSettings";
+import { DaemonTlsFiles } from "../../catalogue/provisioners";
 
 import { ServerTlsBundle } from "../pki/bundles";
 

@@ -1,3 +1,4 @@
+import { DaemonTlsFiles } from "../../catalogue/provisioners";
 /** What the daemon's settings depend on, beyond what every daemon gets. */
 export interface DaemonRole {
     /** A swarm node: dockerd refuses swarm mode with live-restore on. */
@@ -32,12 +33,6 @@ export const imageStoreSettings = { features: { "containerd-snapshotter": false 
 
 /** Where Docker keeps images, containers and volumes; the data disk is mounted here. */
 export const dockerDataRoot = "/var/lib/docker";
-
-export interface DaemonTlsFiles {
-    readonly caCert: string;
-    readonly serverCert: string;
-    readonly serverKey: string;
-}
 
 /** The same settings as daemon flags, for the Docker VM extension's `docker.options`. */
 export function daemonHardeningFlags(role: DaemonRole): string[] {

@@ -1,4 +1,4 @@
 export { DockerHost } from "./dockerHost";
 export type { DockerHostArgs } from "./dockerHost";
-export { provisioners, provisionerTable } from "./provisioners";
-export type { ExtensionHandler, MarketplaceImage, Provisioner, ProvisionerSpec } from "./provisioners";
+export { provisionerTable } from "./provisioners";
+export type { ProvisionerSpec } from "./provisioners";

@@ -1,13 +1,8 @@
 import * as compute from "@pulumi/azure-native/compute";
 import * as pulumi from "@pulumi/pulumi";
 import { ServerTlsBundle } from "../pki/bundles";
-import {
-    dataDiskGrowthExtension,
-    growDataDiskScript,
-    Provisioner,
-    provisionerTable,
-    provisioningRevision,
-} from "./provisioners";
+import { dataDiskGrowthExtension, Provisioner } from "../../catalogue/provisioners";
+import { growDataDiskScript, provisionerTable, provisioningRevision } from "./provisioners";
 
 export interface DockerProvisioningArgs {
     readonly provisioner: Provisioner;

@@ -1,8 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { PinnedImage } from "../../config/imageReference";
+import { PinnedImage } from "../../catalogue/imageReference";
 import { hardenedService, HardenedServiceSpec, ServiceTarget } from "./hardenedService";
-import { PublishMode } from "./publishMode";
+import { PublishMode } from "../../catalogue/publishModes";
 
 /** One service's settings; the Services component leaves out the ones turned off. */
 export interface ServiceArgs {

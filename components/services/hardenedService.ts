@@ -7,9 +7,9 @@ import { ClientTlsBundle } from "../pki/bundles";
 import { ContainerPidsLimit } from "./containerPidsLimit";
 import { VolumeFile } from "./volumeFile";
 
-import { PublishMode } from "./publishMode";
+import { PublishMode } from "../../catalogue/publishModes";
 
-export type { PublishMode } from "./publishMode";
+export type { PublishMode } from "../../catalogue/publishModes";
 
 /** Where a service's resources go: the remote daemon's provider, its private network, its Engine API. */
 export interface ServiceTarget {

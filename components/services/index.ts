@@ -1,6 +1,6 @@
 export type { HardenedServiceSpec, ServiceTarget } from "./hardenedService";
-export { publishModes } from "./publishMode";
-export type { PublishMode } from "./publishMode";
+export { publishModes } from "../../catalogue/publishModes";
+export type { PublishMode } from "../../catalogue/publishModes";
 export { MongodbService, mongodbPort } from "./mongodb";
 export { RedisService, redisPort } from "./redis";
 export { Services } from "./services";

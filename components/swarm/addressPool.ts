@@ -1,4 +1,4 @@
-import { formatIpv4Cidr, Ipv4Cidr, parseIpv4Cidr } from "../../config/ipv4";
+import { formatIpv4Cidr, Ipv4Cidr, parseIpv4Cidr } from "../../catalogue/ipv4";
 
 /** Ranges the overlay networks may take, tried in order: none is a range Docker's bridges use. */
 const candidates = [...Array.from({ length: 16 }, (_, index) => `10.${255 - index}.0.0/16`), "100.64.0.0/16"];

@@ -1,5 +1,5 @@
 import { ConfigReader } from "../reader";
-import { cidrContains, formatIpv4Cidr, Ipv4Cidr, parseIpv4Cidr } from "../ipv4";
+import { cidrContains, formatIpv4Cidr, Ipv4Cidr, parseIpv4Cidr } from "../../catalogue/ipv4";
 import { dnsLabelRules, isValidDnsLabel } from "../names";
 import { closestRegions, resolveRegion } from "../regions";
 import { ConfigKey } from "../schema";

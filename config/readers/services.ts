@@ -1,7 +1,8 @@
-import { imageBaseName, parsePinnedImage, PinnedImage, pinnedImageRules } from "../imageReference";
+import { imageBaseName, parsePinnedImage, PinnedImage, pinnedImageRules } from "../../catalogue/imageReference";
+import { publishModes } from "../../catalogue/publishModes";
 import { ConfigReader } from "../reader";
 import { ConfigKey } from "../schema";
-import { publishModes, ServicesSettings } from "../settings";
+import { ServicesSettings } from "../settings";
 
 /** redis and mongodb: on or off, image, memory, where the port is published. */
 export function readServices(reader: ConfigReader): ServicesSettings {

@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { cidrContains, parseIpv4Cidr } from "../../config/ipv4";
+import { cidrContains, parseIpv4Cidr } from "../../catalogue/ipv4";
 import { includesPort, parsePortRange } from "../lib/portRanges";
 import { asList, asProps, asText, Props, textsOf } from "../lib/props";
 import { networkSecurityGroupType } from "./nsgAdminPorts";

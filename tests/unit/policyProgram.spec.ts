@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { projectName, RecordedResource, unwrapSecret } from "../harness/mocks";
 import { ProgramRun, runProgram, validConfig } from "../harness/program";
 import { azureDockerHostPolicies } from "../../policy/policies/all";
-import { Provisioner, provisionerTable } from "../../components/host/provisioners";
+import { Provisioner, provisionerCatalogue } from "../../catalogue/provisioners";
 import { ResourceFixture } from "../harness/policy/args";
 import { resourceViolations, stackViolations, Violation } from "../harness/policy/run";
 import { secret } from "../harness/policy/sdkInternals";
@@ -121,7 +121,8 @@ for (const provisioner of ["docker-extension", "cloud-init"]) {
             assert.strictEqual(count("azure-native:network:NetworkSecurityGroup"), 1);
             assert.strictEqual(count("azure-native:compute:VirtualMachine"), 1);
             // The provisioning's extension, and one that grows the disk where the provisioning runs no script of ours.
-            const extensions = provisionerTable[provisioner as Provisioner].dataDiskGrowth === "own-extension" ? 2 : 1;
+            const extensions =
+                provisionerCatalogue[provisioner as Provisioner].dataDiskGrowth === "own-extension" ? 2 : 1;
             assert.strictEqual(count("azure-native:compute:VirtualMachineExtension"), extensions);
             assert.strictEqual(count("azure-native:compute:Disk"), 1);
             assert.strictEqual(count("docker:index/container:Container"), 2);

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import { deriveDnsLabel, hostnameFor } from "../../components/network/dnsLabel";
-import { cidrContains, formatIpv4Address, formatIpv4Cidr, parseIpv4Address, parseIpv4Cidr } from "../../config/ipv4";
+import { cidrContains, formatIpv4Address, formatIpv4Cidr, parseIpv4Address, parseIpv4Cidr } from "../../catalogue/ipv4";
 import { isValidDnsLabel } from "../../config/names";
 import { setLines } from "../../cli/shellEnv";
 import { runTool } from "../harness/tools";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { azureError, resolveCloud, retryAfterSeconds } from "../../components/preflight/resourceManager";
+import { azureError, resolveCloud, retryAfterSeconds } from "../../config/azure/resourceManager";
 
 describe("Resource Manager client", () => {
     it("finds each cloud's endpoint by the names the azure-native provider accepts; an unknown name means public", async () => {

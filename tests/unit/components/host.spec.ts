@@ -1,8 +1,9 @@
 import "../../harness/mocks";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
-import { DockerHost, DockerHostArgs, Provisioner, provisioners } from "../../../components/host";
-import { dataDiskGrowthExtension, provisionerTable } from "../../../components/host/provisioners";
+import { dataDiskGrowthExtension, Provisioner, provisioners } from "../../../catalogue/provisioners";
+import { DockerHost, DockerHostArgs } from "../../../components/host";
+import { provisionerTable } from "../../../components/host/provisioners";
 import { ComponentRun, declareUnderMocks } from "../../harness/component";
 import { decodeBase64, parseCloudConfig, scriptFiles } from "../../harness/declaredInputs";
 import { isSecretValue, mocks, unwrapSecret } from "../../harness/mocks";

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ServiceArgs, Services, ServicesArgs } from "../../../components/services";
-import { parsePinnedImage } from "../../../config/imageReference";
+import { parsePinnedImage } from "../../../catalogue/imageReference";
 import { ComponentRun, declareUnderMocks } from "../../harness/component";
 import { isSecretValue, unwrapSecret } from "../../harness/mocks";
 import { fakeClientBundle, fakeKeyPem } from "../../harness/fakeTls";

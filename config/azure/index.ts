@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { countProblems, listProblems } from "../../config/errors";
-import { ConfigProblem } from "../../config/errors";
-import { Provisioner, StackConfig } from "../../config";
-import { provisioners, provisionerTable } from "../host/provisioners";
+import { Provisioner, provisionerCatalogue, provisioners } from "../../catalogue/provisioners";
+import { StackConfig } from "..";
+import { ConfigProblem, countProblems, listProblems } from "../errors";
 import { CatalogueSource, handlerPublished, imagePublished, listVmSizes } from "./catalogue";
 import { judgeDiskShrink, judgeDiskSource } from "./diskSource";
 import { hostStopped } from "./powerState";
@@ -92,7 +91,7 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
     );
     // Every provisioner's image and extension: `auto` needs to know before it can choose.
     const published = async (provisioner: Provisioner) => {
-        const spec = provisionerTable[provisioner];
+        const spec = provisionerCatalogue[provisioner];
         const [image, extension] = await Promise.all([
             imagePublished(source, location, spec.image),
             handlerPublished(source, location, spec.extension),
@@ -138,7 +137,7 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
         ...(await diskSourceProblems),
         ...(await shrinkProblems),
     ];
-    const spec = provisionerTable[choice.provisioner];
+    const spec = provisionerCatalogue[choice.provisioner];
     if (!inRegion[choice.provisioner].image) {
         const { publisher, offer, sku } = spec.image;
         problems.push({

@@ -1,4 +1,4 @@
-import { ConfigProblem } from "../../config/errors";
+import { ConfigProblem } from "../errors";
 import { CatalogueSource } from "./catalogue";
 import { armGet } from "./resourceManager";
 

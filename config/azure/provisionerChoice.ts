@@ -1,5 +1,6 @@
-import { ConfigProblem } from "../../config/errors";
-import { Provisioner, ProvisionerSetting, provisioners } from "../../config";
+import { Provisioner, provisioners } from "../../catalogue/provisioners";
+import { ProvisionerSetting } from "..";
+import { ConfigProblem } from "../errors";
 
 export interface ProvisionerChoice {
     readonly provisioner: Provisioner;

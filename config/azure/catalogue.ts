@@ -1,4 +1,4 @@
-import { ExtensionHandler, MarketplaceImage } from "../host/provisioners";
+import { ExtensionHandler, MarketplaceImage } from "../../catalogue/provisioners";
 import { ArmLimits, armGet, ResourceManagerCloud } from "./resourceManager";
 import { readVmSizes, VmSize } from "./vmSizes";
 

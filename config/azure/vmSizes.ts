@@ -1,4 +1,4 @@
-import { ConfigProblem } from "../../config/errors";
+import { ConfigProblem } from "../errors";
 
 /** One VM size as Resource SKUs (`Microsoft.Compute/skus`, api-version 2021-07-01) describes it in one region. */
 export interface VmSize {
