@@ -118,7 +118,10 @@ export function hardenedService(
         {
             endpoint: target.endpoint,
             client: target.client,
-            volume: secretVolume.name,
+            // The name as declared, known in every preview: the volume's output is unknown while the
+            // volume updates (a new client certificate), and an unknown name would plan the file's
+            // replacement. The dependency keeps the volume first.
+            volume: spec.secretFile.volumeName,
             image: spec.image,
             fileName: spec.secretFile.fileName,
             content: password.result.apply((value) => spec.secretFile.content(value)),
@@ -126,7 +129,7 @@ export function hardenedService(
             gid,
             mode: 0o400,
         },
-        { parent },
+        { parent, dependsOn: [secretVolume] },
     );
 
     const container = new docker.Container(

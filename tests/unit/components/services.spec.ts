@@ -145,6 +145,16 @@ describe("Services component", () => {
                     (volume: { volumeName: string }) => volume.volumeName === file.volume,
                 );
                 assert.strictEqual(mount?.readOnly, true, "the secret's volume is writable from the container");
+                // Named as declared, so a preview knows it while the volume updates, and written once the volume exists.
+                const volume = run
+                    .ofType("docker:index/volume:Volume")
+                    .find((declared) => declared.inputs.name === file.volume);
+                assert.ok(volume, `no volume named ${String(file.volume)}`);
+                const dependencies = run.one(fileType, `${name}-secret-file`).options.dependencies;
+                assert.ok(
+                    dependencies.some((urn) => urn.endsWith(`$${volume.type}::${volume.name}`)),
+                    dependencies.join(", "),
+                );
                 // A new file means a new container, which reads it when it starts.
                 assert.deepStrictEqual(inputs.labels, [
                     {
