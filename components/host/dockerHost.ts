@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DockerEndpoint } from "../engine/endpoint";
 import { ClientTlsBundle, ServerTlsBundle } from "../pki/bundles";
 import { AutoShutdown, autoShutdownSchedule } from "./autoShutdown";
+import { dataDiskLun } from "./dataDisk";
 import { DockerProvisioning } from "./provisioning";
 import { Provisioner } from "../../catalogue/provisioners";
 import { provisionerTable } from "./provisioners";
@@ -143,7 +144,8 @@ export class DockerHost extends pulumi.ComponentResource {
                     },
                     dataDisks: [
                         {
-                            lun: 0,
+                            // The LUN the boot script looks for the disk at.
+                            lun: dataDiskLun,
                             createOption: "Attach",
                             // Docker's data is mostly written (layers, volumes, redis's AOF, mongodb's
                             // journal). A read cache only adds latency to those writes, and a write-back
