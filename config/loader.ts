@@ -16,10 +16,12 @@ export function loadStackConfig(
     identity: StackIdentity = { project: pulumi.getProject(), stack: pulumi.getStack() },
 ): StackConfig {
     const reader = new ConfigReader(raw);
+    const preflight = reader.boolean("preflight");
     const config: StackConfig = {
         ...identity,
-        preflight: reader.boolean("preflight"),
-        network: readNetwork(reader, identity.stack),
+        preflight,
+        // With the preflight on, Azure's own list of regions judges the location; the static one otherwise.
+        network: readNetwork(reader, identity.stack, preflight),
         host: readHost(reader),
         certificates: readCertificates(reader),
         services: readServices(reader),

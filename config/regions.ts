@@ -68,17 +68,26 @@ export function normaliseRegionName(input: string): string {
     return input.toLowerCase().replace(/[\s_-]+/g, "");
 }
 
+/** Could be a region's name: letters and digits once spaces and dashes go, as Azure's names are. */
+export function isRegionShaped(input: string): boolean {
+    return /^[a-z][a-z0-9]{3,39}$/.test(normaliseRegionName(input));
+}
+
 /** Resolves a user-typed region to its programmatic name, or undefined when Azure has no such region. */
 export function resolveRegion(input: string): string | undefined {
     const normalised = normaliseRegionName(input);
     return Object.hasOwn(azureRegions, normalised) ? normalised : undefined;
 }
 
-/** Up to `limit` known regions closest to what the user typed, nearest first. */
-export function closestRegions(input: string, limit = 3): string[] {
+/** Up to `limit` regions (of `known`, this release's list by default) closest to what the user typed, nearest first. */
+export function closestRegions(
+    input: string,
+    limit = 3,
+    known: readonly string[] = Object.keys(azureRegions),
+): string[] {
     const normalised = normaliseRegionName(input);
     const maxDistance = Math.max(2, Math.floor(normalised.length / 3));
-    return Object.keys(azureRegions)
+    return known
         .map((region) => ({ region, distance: editDistance(normalised, region) }))
         .filter(({ region, distance }) => distance <= maxDistance || region.startsWith(normalised))
         .sort((a, b) => a.distance - b.distance || a.region.localeCompare(b.region))

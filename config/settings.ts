@@ -9,6 +9,11 @@ export type ProvisionerSetting = "auto" | Provisioner;
 export interface NetworkSettings {
     /** Programmatic Azure region name, e.g. `eastasia`. */
     readonly location: string;
+    /**
+     * False for a region this release's list does not know, taken as written because the config
+     * is checked against Azure's own list, which must then name it.
+     */
+    readonly locationListed: boolean;
     readonly vnetAddressSpace: string;
     readonly subnetAddressPrefix: string;
     /** Normalised CIDRs, sorted, without duplicates. Never empty and never the whole internet. */

@@ -20,6 +20,33 @@ function computeUrl(source: CatalogueSource, path: string, query: string): strin
     return `${source.cloud.endpoint}/subscriptions/${subscription}/providers/Microsoft.Compute/${path}?${query}`;
 }
 
+/** Subscriptions' API version for the list of locations. */
+const locationsApiVersion = "2022-12-01";
+
+/**
+ * The regions this subscription can deploy to, as Resource Manager lists them (`GET .../locations`):
+ * physical regions only, since a logical one (a geography such as `asia`) holds no VM.
+ */
+export async function listRegions(source: CatalogueSource): Promise<string[]> {
+    const subscription = encodeURIComponent(source.subscriptionId);
+    const answer = await armGet(
+        {
+            description: "the regions of this subscription",
+            url: `${source.cloud.endpoint}/subscriptions/${subscription}/locations?api-version=${locationsApiVersion}`,
+            token: source.token,
+        },
+        source.limits,
+    );
+    const body = answer.body as { value?: { name?: unknown; metadata?: { regionType?: unknown } }[] };
+    if (answer.status !== 200 || !Array.isArray(body.value)) {
+        throw new Error(`the list of regions answered HTTP ${answer.status}`);
+    }
+    return body.value
+        .filter((region) => region.metadata?.regionType === undefined || region.metadata.regionType === "Physical")
+        .map((region) => region.name)
+        .filter((name): name is string => typeof name === "string");
+}
+
 /** The region's VM sizes as this subscription sees them (`GET .../skus`, every page). */
 export async function listVmSizes(source: CatalogueSource, location: string): Promise<VmSize[]> {
     const entries: unknown[] = [];

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provisioner, provisionerCatalogue, provisioners } from "../../catalogue/provisioners";
 import { StackConfig } from "..";
 import { ConfigProblem, countProblems, listProblems } from "../errors";
-import { CatalogueSource, handlerPublished, imagePublished, listVmSizes } from "./catalogue";
+import { closestRegions } from "../regions";
+import { CatalogueSource, handlerPublished, imagePublished, listRegions, listVmSizes } from "./catalogue";
 import { judgeDiskShrink, judgeDiskSource } from "./diskSource";
 import { hostStopped } from "./powerState";
 import { chooseProvisioner, existingProvisioner } from "./provisionerChoice";
@@ -98,6 +99,11 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
         ]);
         return [provisioner, { image, extension }] as const;
     };
+    // Azure's own list judges the region; where it cannot be read, this release's list has already.
+    const regions = listRegions(source).then(
+        (names) => ({ names }),
+        (error: unknown) => ({ unread: (error as Error).message }),
+    );
     const catalogue = Promise.all([listVmSizes(source, location), Promise.all(provisioners.map(published))]);
     const stopped =
         typeof previous.vmId === "string"
@@ -111,6 +117,18 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
         !config.host.dataDiskSource && typeof previous.dataDiskId === "string"
             ? judgeDiskShrink(source, previous.dataDiskId, config.host.dataDiskSizeGb)
             : Promise.resolve([]);
+    const regionProblem = judgeRegion(config, await regions);
+    if (regionProblem) {
+        // In a region that is not there every other answer is beside the point.
+        for (const pending of [catalogue, stopped, diskSourceProblems, shrinkProblems]) {
+            pending.catch(() => undefined);
+        }
+        throw new PreflightError(
+            `Azure has no region ${location} for this stack (Resource Manager at ${source.cloud.endpoint}, ` +
+                `subscription ${source.subscriptionId}); nothing was created:\n` +
+                listProblems(config.project, [regionProblem]),
+        );
+    }
     const [sizes, availability] = await catalogue.catch((error: unknown) => {
         throw new PreflightError(
             `The preflight could not read Azure's catalogue: ${(error as Error).message}. Nothing was created.`,
@@ -177,6 +195,38 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
         ...(stoppedHint ? { stoppedHint } : {}),
         scaleSetComputerNames: (scaleSetId) => scaleSetComputerNames(source, scaleSetId),
     };
+}
+
+/**
+ * The location against Azure's list of this subscription's regions; against this release's list
+ * (already applied when the config was read) where Azure's could not be read.
+ */
+function judgeRegion(
+    config: StackConfig,
+    regions: { readonly names: readonly string[] } | { readonly unread: string },
+): ConfigProblem | undefined {
+    const { location, locationListed } = config.network;
+    if ("names" in regions) {
+        if (regions.names.includes(location)) {
+            return undefined;
+        }
+        const nearby = closestRegions(location, 3, regions.names);
+        return {
+            key: "location",
+            value: location,
+            accepted:
+                nearby.length > 0
+                    ? `a region Azure lists for this subscription; did you mean ${nearby.join(", ")}?`
+                    : "a region Azure lists for this subscription (`az account list-locations -o table`)",
+        };
+    }
+    return locationListed
+        ? undefined
+        : {
+              key: "location",
+              value: location,
+              accepted: `a region this release knows, such as eastasia, since Azure's own list could not be read (${regions.unread})`,
+          };
 }
 
 /** A RunError, so Pulumi prints the message alone, without the program's stack trace. */

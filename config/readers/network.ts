@@ -1,12 +1,12 @@
 import { ConfigReader } from "../reader";
 import { cidrContains, formatIpv4Cidr, Ipv4Cidr, parseIpv4Cidr } from "../../catalogue/ipv4";
 import { dnsLabelRules, isValidDnsLabel } from "../names";
-import { closestRegions, resolveRegion } from "../regions";
+import { closestRegions, isRegionShaped, normaliseRegionName, resolveRegion } from "../regions";
 import { ConfigKey } from "../schema";
 import { NetworkSettings } from "../settings";
 
 /** The network keys: region, address space, who may reach the host, its DNS label. */
-export function readNetwork(reader: ConfigReader, stack: string): NetworkSettings {
+export function readNetwork(reader: ConfigReader, stack: string, checkedAgainstAzure = false): NetworkSettings {
     const vnet = readCidr(reader, "vnetAddressSpace", 8, 29);
     const subnet = readCidr(reader, "subnetAddressPrefix", 8, 29);
     if (vnet && subnet && !cidrContains(vnet, subnet)) {
@@ -17,7 +17,7 @@ export function readNetwork(reader: ConfigReader, stack: string): NetworkSetting
         );
     }
     return {
-        location: readLocation(reader),
+        ...readLocation(reader, checkedAgainstAzure),
         vnetAddressSpace: vnet ? formatIpv4Cidr(vnet) : "",
         subnetAddressPrefix: subnet ? formatIpv4Cidr(subnet) : "",
         allowedSourceRanges: readSourceRanges(reader, stack),
@@ -25,11 +25,21 @@ export function readNetwork(reader: ConfigReader, stack: string): NetworkSetting
     };
 }
 
-function readLocation(reader: ConfigReader): string {
+/**
+ * The region, from the list of regions this release knows. One it does not know (Azure adds
+ * regions) is taken as written when the config is checked against Azure, which lists its own.
+ */
+function readLocation(
+    reader: ConfigReader,
+    checkedAgainstAzure: boolean,
+): Pick<NetworkSettings, "location" | "locationListed"> {
     const text = reader.string("location");
     const region = text === undefined ? undefined : resolveRegion(text);
     if (region !== undefined) {
-        return region;
+        return { location: region, locationListed: true };
+    }
+    if (text !== undefined && checkedAgainstAzure && isRegionShaped(text)) {
+        return { location: normaliseRegionName(text), locationListed: false };
     }
     const nearby = text === undefined ? [] : closestRegions(text);
     const accepted =
@@ -37,7 +47,7 @@ function readLocation(reader: ConfigReader): string {
             ? `an Azure region name; did you mean ${nearby.join(", ")}?`
             : "an Azure region name such as eastasia, westeurope or eastus (`az account list-locations -o table`)";
     reader.report("location", text, accepted);
-    return "";
+    return { location: "", locationListed: true };
 }
 
 /** Source tags and ranges that mean "anyone on the internet". */

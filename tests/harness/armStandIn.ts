@@ -3,6 +3,7 @@ import * as https from "https";
 import { AddressInfo } from "net";
 import * as path from "path";
 import * as tls from "tls";
+import { azureRegions } from "../../config/regions";
 import { generatePrivateKeyPem, selfSignedCertPem } from "./realPki";
 
 const fixtures = path.join(__dirname, "..", "fixtures", "arm");
@@ -23,6 +24,20 @@ export interface ArmCatalogue {
     readonly extensions: Readonly<Record<string, readonly string[]>>;
     /** Snapshots and disks by resource id (as a restore source names them), as GET answers them. */
     readonly diskSources: Readonly<Record<string, Record<string, unknown>>>;
+    /** The subscription's locations, as `GET /subscriptions/{id}/locations` lists them. */
+    readonly regions: readonly Record<string, any>[];
+}
+
+/** Every region this release knows, as Azure lists them, and a logical one, which holds no VM. */
+function listedRegions(): Record<string, any>[] {
+    return [
+        ...Object.entries(azureRegions).map(([name, displayName]) => ({
+            name,
+            displayName,
+            metadata: { regionType: "Physical", regionCategory: "Recommended" },
+        })),
+        { name: "asia", displayName: "Asia", metadata: { regionType: "Logical", regionCategory: "Other" } },
+    ];
 }
 
 /**
@@ -64,6 +79,7 @@ export function defaultCatalogue(): ArmCatalogue {
         images: readFixture("images.json"),
         extensions: readFixture("extensions.json"),
         diskSources: {},
+        regions: listedRegions(),
     };
 }
 
@@ -275,6 +291,9 @@ export class ArmStandIn {
                       "ResourceNotFound",
                       `The Resource '${url.pathname.split("/providers/")[1]}' was not found.`,
                   );
+        }
+        if (url.pathname === `/subscriptions/${standInSubscription}/locations`) {
+            return send(200, { value: this.catalogue.regions });
         }
         const compute = new RegExp(`^/subscriptions/${standInSubscription}/providers/Microsoft\\.Compute/`);
         if (!compute.test(url.pathname)) {

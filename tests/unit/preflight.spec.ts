@@ -246,6 +246,56 @@ describe("preflight against Resource Manager (a local HTTPS stand-in)", function
         });
     });
 
+    describe("the region, from Azure's own list", () => {
+        /** The stand-in's list of regions with one more, which this release's list does not know. */
+        const withNewRegion = (standIn: ArmStandIn) => {
+            standIn.catalogue = {
+                ...standIn.catalogue,
+                regions: [
+                    ...standIn.catalogue.regions,
+                    { name: "atlantiscentral", metadata: { regionType: "Physical" } },
+                ],
+            };
+        };
+
+        it("accepts a region Azure lists that this release does not know, and deploys there", async () => {
+            const run = await runProgram(validConfig({ location: "atlantiscentral" }), { arm: withNewRegion });
+            assert.strictEqual(run.one(vmType, "docker-vm").inputs.location, "atlantiscentral");
+        });
+
+        it("refuses a region Azure does not list, suggesting the nearest Azure does", async () => {
+            const message = await refusal(validConfig({ location: "eastasai" }));
+            assert.match(
+                message,
+                /location = "eastasai".*a region Azure lists for this subscription; did you mean eastasia\?/s,
+            );
+        });
+
+        it("refuses a region this release knows when the subscription has no access to it", async () => {
+            const message = await refusal(validConfig({ location: "westeurope" }), {
+                arm: (standIn) => {
+                    standIn.catalogue = {
+                        ...standIn.catalogue,
+                        regions: standIn.catalogue.regions.filter((region) => region.name !== "westeurope"),
+                    };
+                },
+            });
+            assert.match(message, /location = "westeurope".*a region Azure lists for this subscription/s);
+        });
+
+        it("falls back to this release's list when Azure's cannot be read", async () => {
+            const unreadable = (standIn: ArmStandIn) =>
+                standIn.faults.push({ path: /\/locations$/, kind: "unauthorized" });
+            const run = await runProgram(validConfig(), { arm: unreadable });
+            assert.strictEqual(await run.output("provisioner"), "docker-extension");
+            const message = await refusal(validConfig({ location: "atlantiscentral" }), { arm: unreadable });
+            assert.match(
+                message,
+                /location = "atlantiscentral".*a region this release knows.*Azure's own list could not be read/s,
+            );
+        });
+    });
+
     describe("the provider's cloud", () => {
         it("asks the US Government cloud's Resource Manager when the provider's environment says so", async () => {
             // No metadata host: the environment decides, as it does for the provider. Nothing answers
