@@ -9,6 +9,7 @@ import { DockerProvisioning } from "./provisioning";
 import { Provisioner } from "../../catalogue/provisioners";
 import { provisionerTable } from "./provisioners";
 import { DockerReadinessGate } from "./readinessGate";
+import { linuxVmProfile } from "./linuxVmProfile";
 import { hostSshKey } from "./sshKey";
 import { SwarmLeave } from "./swarmLeave";
 import { cloudConfig, renderUserData } from "./userData";
@@ -128,20 +129,30 @@ export class DockerHost extends pulumi.ComponentResource {
         this.dataDiskId = dataDisk.id;
         this.dataDiskName = dataDisk.name;
 
+        const profile = linuxVmProfile({
+            image: spec.image,
+            adminUsername: args.adminUsername,
+            sshPublicKey: sshKey.publicKey,
+            // Fixed for the VM's life: what can change travels with the extension instead.
+            customData: Buffer.from(renderUserData(cloudConfig(spec.boot()))).toString("base64"),
+            linuxExtras: {
+                provisionVMAgent: true,
+                patchSettings: {
+                    patchMode: "AutomaticByPlatform",
+                    assessmentMode: "AutomaticByPlatform",
+                    automaticByPlatformSettings: { rebootSetting: "IfRequired" },
+                },
+            },
+        });
         const vm = new compute.VirtualMachine(
             `${name}-vm`,
             {
                 ...placement,
+                ...profile,
                 hardwareProfile: { vmSize: args.vmSize },
                 storageProfile: {
                     ...(args.diskControllerType ? { diskControllerType: args.diskControllerType } : {}),
-                    imageReference: spec.image,
-                    osDisk: {
-                        createOption: "FromImage",
-                        caching: "ReadWrite",
-                        managedDisk: { storageAccountType: "StandardSSD_LRS" },
-                        deleteOption: "Delete",
-                    },
+                    ...profile.storageProfile,
                     dataDisks: [
                         {
                             // The LUN the boot script looks for the disk at.
@@ -157,35 +168,8 @@ export class DockerHost extends pulumi.ComponentResource {
                         },
                     ],
                 },
-                osProfile: {
-                    computerName: args.computerName,
-                    adminUsername: args.adminUsername,
-                    // Fixed for the VM's life: what can change travels with the extension instead.
-                    customData: Buffer.from(renderUserData(cloudConfig(spec.boot()))).toString("base64"),
-                    linuxConfiguration: {
-                        disablePasswordAuthentication: true,
-                        provisionVMAgent: true,
-                        ssh: {
-                            publicKeys: [
-                                {
-                                    path: pulumi.interpolate`/home/${args.adminUsername}/.ssh/authorized_keys`,
-                                    keyData: sshKey.publicKey,
-                                },
-                            ],
-                        },
-                        patchSettings: {
-                            patchMode: "AutomaticByPlatform",
-                            assessmentMode: "AutomaticByPlatform",
-                            automaticByPlatformSettings: { rebootSetting: "IfRequired" },
-                        },
-                    },
-                },
+                osProfile: { computerName: args.computerName, ...profile.osProfile },
                 networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
-                diagnosticsProfile: { bootDiagnostics: { enabled: true } },
-                securityProfile: {
-                    securityType: "TrustedLaunch",
-                    uefiSettings: { secureBootEnabled: true, vTpmEnabled: true },
-                },
             },
             {
                 parent: this,

@@ -1,6 +1,7 @@
 import * as compute from "@pulumi/azure-native/compute";
 import * as pulumi from "@pulumi/pulumi";
 import { DockerEndpoint } from "../engine/endpoint";
+import { linuxVmProfile } from "../host/linuxVmProfile";
 import { provisionerTable } from "../host/provisioners";
 import { cloudConfig, renderUserData } from "../host/userData";
 import { ClientTlsBundle } from "../pki/bundles";
@@ -63,8 +64,13 @@ export class Swarm extends pulumi.ComponentResource {
         );
         this.managerAddress = this.manager.managerAddress;
 
-        const image = provisionerTable["cloud-init"].image;
         const customScript = provisionerTable["cloud-init"].extension;
+        const profile = linuxVmProfile({
+            image: provisionerTable["cloud-init"].image,
+            adminUsername: args.adminUsername,
+            sshPublicKey: args.sshPublicKey,
+            customData: Buffer.from(renderUserData(cloudConfig(workerBoot()))).toString("base64"),
+        });
         const scaleSet = new compute.VirtualMachineScaleSet(
             `${name}-workers`,
             {
@@ -77,31 +83,8 @@ export class Swarm extends pulumi.ComponentResource {
                 // The newest go first: they hold the fewest tasks.
                 scaleInPolicy: { rules: ["NewestVM"] },
                 virtualMachineProfile: {
-                    osProfile: {
-                        computerNamePrefix: args.computerNamePrefix,
-                        adminUsername: args.adminUsername,
-                        customData: Buffer.from(renderUserData(cloudConfig(workerBoot()))).toString("base64"),
-                        linuxConfiguration: {
-                            disablePasswordAuthentication: true,
-                            ssh: {
-                                publicKeys: [
-                                    {
-                                        path: pulumi.interpolate`/home/${args.adminUsername}/.ssh/authorized_keys`,
-                                        keyData: args.sshPublicKey,
-                                    },
-                                ],
-                            },
-                        },
-                    },
-                    storageProfile: {
-                        imageReference: image,
-                        osDisk: {
-                            createOption: "FromImage",
-                            caching: "ReadWrite",
-                            managedDisk: { storageAccountType: "StandardSSD_LRS" },
-                            deleteOption: "Delete",
-                        },
-                    },
+                    ...profile,
+                    osProfile: { computerNamePrefix: args.computerNamePrefix, ...profile.osProfile },
                     networkProfile: {
                         networkApiVersion: "2020-11-01",
                         networkInterfaceConfigurations: [
@@ -114,11 +97,6 @@ export class Swarm extends pulumi.ComponentResource {
                             },
                         ],
                     },
-                    securityProfile: {
-                        securityType: "TrustedLaunch",
-                        uefiSettings: { secureBootEnabled: true, vTpmEnabled: true },
-                    },
-                    diagnosticsProfile: { bootDiagnostics: { enabled: true } },
                     // The chance to leave the swarm before the VM goes: see workerBoot's watcher.
                     scheduledEventsProfile: {
                         terminateNotificationProfile: { enable: true, notBeforeTimeout: "PT5M" },

@@ -98,6 +98,20 @@ describe("swarm mode", () => {
         assert.match(String(manager.inputs.host), /cloudapp\.azure\.com$/);
     });
 
+    it("boots every worker as the host boots: SSH key only, Trusted Launch, boot diagnostics, its OS disk going with it", () => {
+        const host = three.one("azure-native:compute:VirtualMachine", "docker-vm").inputs as any;
+        const worker = unwrapSecret<any>(
+            (three.one(scaleSetType, "docker-workers").inputs as any).virtualMachineProfile,
+        );
+        assert.deepStrictEqual(
+            [worker.securityProfile, worker.diagnosticsProfile, worker.storageProfile.osDisk],
+            [host.securityProfile, host.diagnosticsProfile, host.storageProfile.osDisk],
+        );
+        assert.deepStrictEqual(worker.osProfile.linuxConfiguration.ssh, host.osProfile.linuxConfiguration.ssh);
+        assert.strictEqual(worker.osProfile.linuxConfiguration.disablePasswordAuthentication, true);
+        assert.strictEqual(worker.osProfile.adminUsername, host.osProfile.adminUsername);
+    });
+
     it("runs the workers in one Flexible scale set, joined by a CustomScript whose token is in protected settings only", () => {
         const scaleSet = three.one(scaleSetType, "docker-workers").inputs as any;
         assert.strictEqual(scaleSet.orchestrationMode, "Flexible");
