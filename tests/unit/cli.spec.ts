@@ -344,13 +344,27 @@ describe("the azure-docker-host command-line tool", function () {
             assert.match(result.stderr, /next: eval "\$\(npx azure-docker-host env --stack dev\)" && docker ps/);
         });
 
-        it("create refuses the internet, or a region Azure lacks, before calling Pulumi", async () => {
+        it("create refuses the internet, or a name no region could have, before calling Pulumi", async () => {
             await refused(
                 cli(["create", "dev", "--allow", "0.0.0.0/0", "--yes"]),
                 /--allow "0\.0\.0\.0\/0": specific IPv4 addresses or CIDR ranges/,
             );
-            await refused(cli(["create", "dev", "--location", "atlantis", "--yes"]), /--location "atlantis"/);
+            await refused(cli(["create", "dev", "--location", "atlantis!", "--yes"]), /--location "atlantis!"/);
             assert.deepStrictEqual(stubs.calls(), []);
+        });
+
+        it("create passes a region this release does not know on to Pulumi, whose preflight asks Azure's list", async () => {
+            const result = await cli([
+                "create",
+                "dev",
+                "--location",
+                "atlantiscentral",
+                "--allow",
+                "203.0.113.7",
+                "--yes",
+            ]);
+            assert.strictEqual(result.status, 0, result.stderr);
+            assert.ok(mutating(stubs.calls()).includes("config set location atlantiscentral --stack dev"));
         });
 
         it("create --allow-my-ip asks an HTTPS echo service, and needs a yes", async () => {
