@@ -69,7 +69,8 @@ export function pulumiWorld(): PreflightWorld {
 
 /**
  * Checks the stack against Azure's catalogue before anything is declared, with the azure-native
- * provider's own identity, and resolves what depends on it: the VM size exists in the region, this
+ * provider's own identity, and resolves what depends on it: the region is one Azure lists for the
+ * subscription; the VM size exists in the region, this
  * subscription may deploy it and it carries the host; its disk controller; the chosen
  * provisioner's Ubuntu image and extension are published there; a restore source exists there and
  * fits the data disk; and `auto` picks the provisioner
