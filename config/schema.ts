@@ -65,7 +65,7 @@ export const configSchema = {
     preflight: {
         type: "boolean",
         description:
-            "Check Azure's catalogue (VM size, image, extensions) with the azure-native provider's identity before anything is created. Turn off only where Resource Manager's read API is unreachable from the machine running Pulumi.",
+            "Check Azure's catalogue (region, VM size, image, extensions) with the azure-native provider's identity before anything is created. Turn off only where Resource Manager's read API is unreachable from the machine running Pulumi.",
         default: true,
     },
     dockerPort: {
