@@ -144,7 +144,17 @@ export class Operator {
                 return states;
             }
             if (Date.now() > deadline) {
-                throw new Error(`redis and mongodb are not healthy: ${JSON.stringify(states)} ${outcome.stderr}`);
+                // What the unhealthy ones said last, so a failure explains itself.
+                const logs: string[] = [];
+                for (const name of ["redis", "mongodb"].filter(
+                    (service) => !/\(healthy\)/.test(states[service] ?? ""),
+                )) {
+                    const tail = await this.docker(["logs", "--tail", "20", name]);
+                    logs.push(`${name}'s last log lines:\n${tail.stdout}${tail.stderr}`);
+                }
+                throw new Error(
+                    `redis and mongodb are not healthy: ${JSON.stringify(states)} ${outcome.stderr}\n${logs.join("\n")}`,
+                );
             }
             await new Promise((resolve) => setTimeout(resolve, 2000));
         }
