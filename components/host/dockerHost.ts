@@ -223,12 +223,11 @@ export class DockerHost extends pulumi.ComponentResource {
                 location: args.location,
                 vmName: vm.name,
                 server: args.server,
-                // The disk's own output, so the file system grows only once Azure has grown the disk.
-                dataDiskSizeGb: pulumi
-                    .all([dataDisk.diskSizeGB, args.dataDiskSizeGb])
-                    .apply(([grown, asked]) => grown ?? asked),
+                // The size as asked, known in every preview (the disk's output is not while a restore
+                // replaces it); the dependency on the disk makes the growth run after Azure grew it.
+                dataDiskSizeGb: args.dataDiskSizeGb,
             },
-            { parent: this, dependsOn: [swarmLeave] },
+            { parent: this, dependsOn: [swarmLeave, dataDisk] },
         );
 
         const gate = new DockerReadinessGate(
