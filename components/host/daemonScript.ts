@@ -4,8 +4,8 @@ import { ServerTlsBundle } from "../pki/bundles";
 
 export interface InstalledFile {
     readonly path: string;
-    /** Octal mode: configuration and certificates world-readable, the key readable by root alone. */
-    readonly mode: "0644" | "0444" | "0400";
+    /** Octal mode: scripts executable, configuration and certificates world-readable, the key root's alone. */
+    readonly mode: "0755" | "0644" | "0444" | "0400";
     readonly content: string;
 }
 
@@ -22,6 +22,28 @@ export function serverTlsFiles(paths: DaemonTlsFiles, server: ServerTlsBundle<st
 export const daemonScriptMarker = "azure-docker-host daemon configuration script";
 
 /**
+ * Shell lines that install `files` atomically, owned by root with their modes, through the folder
+ * named by `$staging` (the caller makes it, private, and removes it). Each file travels base64'd in
+ * a quoted heredoc, so no content is ever read as shell.
+ */
+export function installFilesLines(files: readonly InstalledFile[]): string[] {
+    const directories = [...new Set(files.map((file) => file.path.replace(/\/[^/]+$/, "")))];
+    const installs = files.flatMap((file, index) => {
+        const staged = `"$staging/file${index}"`;
+        const encoded = Buffer.from(file.content, "utf8")
+            .toString("base64")
+            .replace(/(.{76})/g, "$1\n");
+        return [
+            `base64 -d > ${staged} <<'ENCODED'`,
+            encoded.trimEnd(),
+            "ENCODED",
+            `install -o root -g root -m ${file.mode} ${staged} '${file.path}'`,
+        ];
+    });
+    return [...directories.map((directory) => `install -d -o root -g root -m 0755 '${directory}'`), "", ...installs];
+}
+
+/**
  * The script the CustomScript extension runs (as root) under the cloud-init provisioner: it installs
  * the daemon's configuration (daemon.json) and TLS files, so that a change of either reaches the VM
  * in place, with the extension, rather than only through a new VM. It holds the server key, so it
@@ -35,19 +57,6 @@ export const daemonScriptMarker = "azure-docker-host daemon configuration script
  * renewal re-runs it with new files.
  */
 export function daemonInstallScript(files: readonly InstalledFile[], after: readonly string[] = []): string {
-    const directories = [...new Set(files.map((file) => file.path.replace(/\/[^/]+$/, "")))];
-    const installs = files.map((file, index) => {
-        const staged = `"$staging/file${index}"`;
-        const encoded = Buffer.from(file.content, "utf8")
-            .toString("base64")
-            .replace(/(.{76})/g, "$1\n");
-        return [
-            `base64 -d > ${staged} <<'ENCODED'`,
-            encoded.trimEnd(),
-            "ENCODED",
-            `install -o root -g root -m ${file.mode} ${staged} '${file.path}'`,
-        ].join("\n");
-    });
     return [
         "#!/bin/sh",
         `# ${daemonScriptMarker}: installs the Docker daemon's configuration, certificate and key, then restarts Docker.`,
@@ -69,9 +78,7 @@ export function daemonInstallScript(files: readonly InstalledFile[], after: read
         "",
         "umask 077",
         "staging=$(mktemp -d)",
-        ...directories.map((directory) => `install -d -o root -g root -m 0755 '${directory}'`),
-        "",
-        ...installs,
+        ...installFilesLines(files),
         "",
         "systemctl daemon-reload",
         "systemctl enable docker.service",

@@ -1,7 +1,8 @@
 import { createHash } from "crypto";
 import { ServerTlsBundle } from "../pki/bundles";
 import { growDataDiskLines } from "./dataDisk";
-import { daemonInstallScript, serverTlsFiles } from "./daemonScript";
+import { daemonInstallScript, installFilesLines, serverTlsFiles } from "./daemonScript";
+import { startLeftContainersFiles, startLeftContainersPath } from "./leftContainers";
 import { Provisioner, provisionerCatalogue, ProvisionerEntry } from "../../catalogue/provisioners";
 import { daemonHardeningFlags, DaemonRole, hostDaemonJson, imageStoreSettings } from "./daemonSettings";
 import { BootConfig, daemonJsonPath, dockerDropIn, dockerDropInPath, jsonFile } from "./userData";
@@ -107,6 +108,7 @@ export const provisionerTable = {
             const files = [
                 { path: daemonJson.path, mode: "0644" as const, content: daemonJson.content },
                 ...serverTlsFiles(this.tlsFiles, server),
+                ...startLeftContainersFiles(),
             ];
             return { script: base64(daemonInstallScript(files, growDataDiskLines())) };
         },
@@ -114,15 +116,23 @@ export const provisionerTable = {
 } as const satisfies Record<Provisioner, ProvisionerSpec>;
 
 /**
- * The script of the extension that grows the data disk's file system where the provisioning runs
- * none of ours (the Docker extension): public, since it holds nothing secret.
+ * The script of the CustomScript extension that runs beside the Docker extension, which installs
+ * none of our files (public: it holds nothing secret). It installs what makes Docker start the
+ * containers its restart left exited, and runs it once, since the Docker extension may have
+ * restarted the daemon before the drop-in was there; then it grows the data disk's file system.
+ * The extension is named for that growth, its first task; the name stays, with the URN.
  */
-export function growDataDiskScript(): string {
+export function upkeepScript(): string {
     return [
         "#!/bin/sh",
-        "# azure-docker-host: grows the data disk's file system to the disk's size.",
+        "# azure-docker-host: installs the daemon's start hook and grows the data disk's file system.",
         "set -eu",
+        "staging=$(mktemp -d)",
+        "trap 'rm -rf \"$staging\"' EXIT",
+        ...installFilesLines(startLeftContainersFiles()),
+        "systemctl daemon-reload",
         ...growDataDiskLines(),
+        `${startLeftContainersPath} || true`,
         "",
     ].join("\n");
 }

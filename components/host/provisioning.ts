@@ -2,7 +2,7 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as pulumi from "@pulumi/pulumi";
 import { ServerTlsBundle } from "../pki/bundles";
 import { dataDiskGrowthExtension, Provisioner } from "../../catalogue/provisioners";
-import { growDataDiskScript, provisionerTable, provisioningRevision } from "./provisioners";
+import { provisionerTable, upkeepScript, provisioningRevision } from "./provisioners";
 
 export interface DockerProvisioningArgs {
     readonly provisioner: Provisioner;
@@ -83,7 +83,7 @@ export class DockerProvisioning extends pulumi.ComponentResource {
                     autoUpgradeMinorVersion: true,
                     // Runs again whenever the disk's size changes.
                     forceUpdateTag: pulumi.interpolate`${args.dataDiskSizeGb}g`,
-                    settings: { script: Buffer.from(growDataDiskScript()).toString("base64") },
+                    settings: { script: Buffer.from(upkeepScript()).toString("base64") },
                 },
                 { parent: this, dependsOn: [extension] },
             );

@@ -9,7 +9,7 @@ import { requireTools, runTool } from "../harness/tools";
 import { renderUserData } from "../../components/host/userData";
 import { resolveLikeSystemd } from "../harness/cloudInitLaunch";
 import { mergedAzureConfig } from "../harness/cloudInitMerge";
-import { decodeBase64, parseCloudConfig } from "../harness/declaredInputs";
+import { decodeBase64, parseCloudConfig, scriptFiles } from "../harness/declaredInputs";
 
 const provisioners = ["docker-extension", "cloud-init"] as const;
 
@@ -65,7 +65,12 @@ async function generated(target: Target): Promise<Generated> {
             unwrapSecret<{ script?: string } | undefined>(extension.protectedSettings)?.script ??
             (extension.settings as { script?: string } | undefined)?.script;
         if (script !== undefined) {
-            scripts.set(`${extension.name} script`, decodeBase64(script));
+            const text = decodeBase64(script);
+            scripts.set(`${extension.name} script`, text);
+            // The scripts it installs, as the VM will run them.
+            for (const file of scriptFiles(text).filter((installed) => installed.content.startsWith("#!/bin/sh"))) {
+                scripts.set(file.path, file.content);
+            }
         }
     }
     return { userData, scripts };

@@ -2,6 +2,7 @@ import "../harness/mocks";
 import * as assert from "assert";
 import { spawn } from "child_process";
 import * as fs from "fs";
+import { startLeftContainersScript } from "../../components/host/leftContainers";
 import { leaveSwarmScript } from "../../components/swarm/workerBoot";
 import { busyboxRootfsTar } from "../harness/busyboxImage";
 import { runAsCustomScript } from "../harness/customScript";
@@ -244,6 +245,55 @@ describe("a swarm of three nodes built by the program (rehearsal)", function () 
             () => /\r\n\r\npong\n?$/.test(worker.admin(["exec", task, "sh", "-c", request]).stdout),
             "a reply over the overlay",
         );
+    });
+
+    it("starts, after a daemon start, a container on the overlay that Docker left exited; one stopped by hand stays stopped", async () => {
+        const host = manager();
+        const state = (name: string) =>
+            host.admin(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name]).stdout.trim();
+        // What dockerd leaves when its one start of a swarm-attached container fails: exited, 255,
+        // and a restart policy. The first run exits 255; a start after that keeps running.
+        const left = host.admin([
+            "run",
+            "--detach",
+            "--name",
+            "left",
+            "--network",
+            overlay,
+            image,
+            "sh",
+            "-c",
+            "if [ -e /started-once ]; then exec sleep 600; fi; touch /started-once; exit 255",
+        ]);
+        assert.strictEqual(left.status, 0, left.stderr);
+        await until(() => state("left") === "exited 255", "the first run's exit");
+        assert.strictEqual(host.admin(["update", "--restart", "unless-stopped", "left"]).status, 0);
+        const stopped = host.admin([
+            "run",
+            "--detach",
+            "--name",
+            "stopped",
+            "--restart",
+            "unless-stopped",
+            "--network",
+            overlay,
+            image,
+            "sleep",
+            "600",
+        ]);
+        assert.strictEqual(stopped.status, 0, stopped.stderr);
+        assert.strictEqual(host.admin(["stop", "--time", "1", "stopped"]).status, 0);
+        try {
+            const hook = await runAsCustomScript(lab!.nodes[0]!.network, startLeftContainersScript(), host.socket);
+            assert.strictEqual(hook.status, 0, hook.stderr);
+            assert.match(hook.stdout, /started \/left, left exited by the daemon's restart \(try 1\)/);
+            assert.match(state("left"), /^running /);
+            assert.match(state("stopped"), /^exited (137|143)$/, "a stop by hand is kept");
+            const again = await runAsCustomScript(lab!.nodes[0]!.network, startLeftContainersScript(), host.socket);
+            assert.deepStrictEqual([again.status, again.stdout], [0, ""], "nothing left to start");
+        } finally {
+            host.admin(["rm", "--force", "left", "stopped"]);
+        }
     });
 
     it("leaves the swarm when Azure schedules the worker's removal, and the reconcile removes it from the node list", async () => {

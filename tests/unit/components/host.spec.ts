@@ -3,6 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { dataDiskGrowthExtension, Provisioner, provisioners } from "../../../catalogue/provisioners";
 import { DockerHost, DockerHostArgs } from "../../../components/host";
+import {
+    startLeftContainersDropInPath,
+    startLeftContainersPath,
+    startLeftContainersScript,
+} from "../../../components/host/leftContainers";
 import { provisionerTable } from "../../../components/host/provisioners";
 import { ComponentRun, declareUnderMocks } from "../../harness/component";
 import { decodeBase64, parseCloudConfig, scriptFiles } from "../../harness/declaredInputs";
@@ -192,6 +197,22 @@ describe("DockerHost component", () => {
                         "grows only once Docker and the disk's mount are in place",
                     );
                 }
+            });
+
+            it("installs, beside the daemon, the start hook that starts what Docker's own restart left exited", () => {
+                const installed = Object.fromEntries(
+                    scriptFiles(growthScriptOf(run, provisioner)).map((file) => [file.path, file.content]),
+                );
+                assert.strictEqual(installed[startLeftContainersPath], startLeftContainersScript());
+                // systemd runs it after each start of docker.service; the `-` keeps its failure from failing Docker.
+                assert.match(
+                    installed[startLeftContainersDropInPath] ?? "",
+                    new RegExp(`^\\[Service\\]\\nExecStartPost=-${startLeftContainersPath}$`, "m"),
+                );
+                assert.ok(
+                    !Object.keys(filesOf(run)).includes(startLeftContainersDropInPath),
+                    "not in customData, which Azure cannot change on a running VM",
+                );
             });
 
             it("gates the endpoint on the daemon answering with exactly the issued certificate", async () => {

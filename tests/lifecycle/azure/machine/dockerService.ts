@@ -54,6 +54,17 @@ function settingValues(files: readonly string[], key: string): string[] {
     return values;
 }
 
+/**
+ * What systemd runs once the daemon is up, before `systemctl start` returns: ExecStartPost's
+ * commands, each with whether its failure is ignored (a leading `-`, systemd.service(5)).
+ */
+export function postStartCommands(paths: VmPaths): { command: string; failureIgnored: boolean }[] {
+    return settingValues(unitFiles(paths), "ExecStartPost").map((value) => ({
+        command: value.replace(/^-/, ""),
+        failureIgnored: value.startsWith("-"),
+    }));
+}
+
 export function dockerInstalled(paths: VmPaths): boolean {
     return unitFiles(paths).length > 0;
 }

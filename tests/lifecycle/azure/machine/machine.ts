@@ -20,6 +20,7 @@ import {
     dockerInstalled,
     dockerSocket,
     dockerUnitPath,
+    postStartCommands,
     rooted,
     startDocker,
     stopDocker,
@@ -373,6 +374,12 @@ export class Machine {
                     if (verb !== "stop") {
                         const outcome = await startDocker(paths, this.dataRoot, this.state.spec.computerName);
                         this.note(`systemctl ${verb} docker.service: ${outcome}`);
+                        if (outcome === "started") {
+                            const failed = await this.runPostStart();
+                            if (failed) {
+                                return { status: 1, output: failed };
+                            }
+                        }
                     }
                 }
                 return { status: 0, output: "" };
@@ -381,6 +388,35 @@ export class Machine {
                 return { status: 1, output: `systemctl ${verb}: not emulated\n` };
         }
     };
+
+    /**
+     * docker.service's ExecStartPost commands, as systemd runs them once the daemon is up: in order,
+     * as root on the VM, the executable from the VM's own disk. A failure fails the start unless the
+     * command is marked `-`; the answer is the failure's message.
+     */
+    private async runPostStart(): Promise<string | undefined> {
+        for (const { command, failureIgnored } of postStartCommands(this.paths)) {
+            const [executable = "", ...args] = command.trim().split(/\s+/);
+            const onVm = rooted(this.paths, executable);
+            if (!fs.existsSync(onVm)) {
+                const message = `docker.service: ExecStartPost ${executable} is not on the VM`;
+                this.note(message);
+                if (failureIgnored) {
+                    continue;
+                }
+                return `${message}\n`;
+            }
+            const quoted = [onVm, ...args].map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(" ");
+            const result = await runOnVm(this.paths, quoted, (request) => this.serviceManager(request), {
+                dataRoot: this.dataRoot,
+            });
+            this.note(`ExecStartPost ${executable} exited ${result.status}: ${(result.stdout + result.stderr).trim()}`);
+            if (result.status !== 0 && !failureIgnored) {
+                return `Job for docker.service failed: ExecStartPost ${executable} exited ${result.status}\n`;
+            }
+        }
+        return undefined;
+    }
 
     // -- the VM extensions' handlers ----------------------------------------------------------
 
