@@ -1,8 +1,8 @@
-export type { HardenedServiceSpec, ServiceTarget } from "./hardenedService";
 export { publishModes } from "../../catalogue/publishModes";
 export type { PublishMode } from "../../catalogue/publishModes";
-export { MongodbService, mongodbPort } from "./mongodb";
-export { RedisService, redisPort } from "./redis";
+export { mongodbPort, mongodbService } from "./mongodb";
+export { redisPort, redisService } from "./redis";
+export { Service } from "./service";
+export type { ServiceArgs, ServiceSpec, ServiceTarget } from "./service";
 export { Services } from "./services";
-export type { ServiceArgs, ServiceDefinition } from "./hardenedComponent";
 export type { ServicesArgs } from "./services";

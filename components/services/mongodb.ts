@@ -1,6 +1,5 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceDefinition, serviceComponent } from "./hardenedComponent";
 import {
     mongodbBuildContext,
     mongodbCommand,
@@ -10,6 +9,7 @@ import {
     mongodbSecretsDirectory,
     mongodbUser,
 } from "./mongodbConfig";
+import { ServiceSpec } from "./service";
 
 export const mongodbPort = 27017;
 export const mongodbPidsLimit = 512;
@@ -20,7 +20,7 @@ export const mongodbRootUser = "root";
  * on the remote daemon from images/mongodb (the pinned official base passed in) and never pushed;
  * its root user is created from a password file on first start; `pulumi up` waits until healthy.
  */
-export const mongodbDefinition: ServiceDefinition = {
+export const mongodbService: ServiceSpec = {
     type: "azure-docker-host:index:MongodbService",
     image: (name, args, opts) =>
         // The digest changes with every rebuild, so a new image replaces the container.
@@ -38,36 +38,32 @@ export const mongodbDefinition: ServiceDefinition = {
             },
             opts,
         ).repoDigest,
-    spec: (args) => ({
-        containerName: "mongodb",
-        command: mongodbCommand(args.memoryMb),
-        envs: mongodbRootUserEnvironment(mongodbRootUser),
-        user: mongodbUser,
-        port: mongodbPort,
-        pidsLimit: mongodbPidsLimit,
-        healthcheck: { ...mongodbHealthCheck, tests: [...mongodbHealthCheck.tests] },
-        waitTimeoutSeconds: 300,
-        passwordSuffix: "root-password",
-        secretFile: {
-            volumeName: "mongodb-secrets",
-            directory: mongodbSecretsDirectory,
-            fileName: mongodbRootPasswordFile,
-            content: (password) => password,
+    containerName: "mongodb",
+    command: (args) => mongodbCommand(args.memoryMb),
+    envs: mongodbRootUserEnvironment(mongodbRootUser),
+    user: mongodbUser,
+    port: mongodbPort,
+    pidsLimit: mongodbPidsLimit,
+    healthcheck: { ...mongodbHealthCheck, tests: [...mongodbHealthCheck.tests] },
+    waitTimeoutSeconds: 300,
+    passwordSuffix: "root-password",
+    secretFile: {
+        volumeName: "mongodb-secrets",
+        directory: mongodbSecretsDirectory,
+        fileName: mongodbRootPasswordFile,
+        content: (password) => password,
+    },
+    volumes: [
+        { resourceSuffix: "data", volumeName: "mongodb-data", containerPath: "/data/db", retain: true },
+        {
+            resourceSuffix: "configdb",
+            volumeName: "mongodb-configdb",
+            containerPath: "/data/configdb",
+            retain: true,
         },
-        volumes: [
-            { resourceSuffix: "data", volumeName: "mongodb-data", containerPath: "/data/db", retain: true },
-            {
-                resourceSuffix: "configdb",
-                volumeName: "mongodb-configdb",
-                containerPath: "/data/configdb",
-                retain: true,
-            },
-        ],
-        // mongod's unix socket and the entrypoint's first-start files go to /tmp.
-        tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m,mode=1777" },
-    }),
+    ],
+    // mongod's unix socket and the entrypoint's first-start files go to /tmp.
+    tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m,mode=1777" },
     connectionString: (password, address) =>
         pulumi.interpolate`mongodb://${mongodbRootUser}:${password}@${address}/?authSource=admin`,
 };
-
-export const MongodbService = serviceComponent(mongodbDefinition);

@@ -2,10 +2,9 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DockerEndpoint, dockerUrl } from "../engine/endpoint";
 import { ClientTlsBundle } from "../pki/bundles";
-import { ServiceArgs } from "./hardenedComponent";
-import { ServiceTarget } from "./hardenedService";
-import { MongodbService, mongodbPort } from "./mongodb";
-import { RedisService, redisPort } from "./redis";
+import { mongodbPort, mongodbService } from "./mongodb";
+import { redisPort, redisService } from "./redis";
+import { Service, ServiceArgs, ServiceTarget } from "./service";
 
 export interface ServicesArgs {
     /** From the readiness gate: the provider must not dial before the daemon answers. */
@@ -82,10 +81,11 @@ export class Services extends pulumi.ComponentResource {
             client,
         };
         this.redisConnectionString = args.redis
-            ? new RedisService(`${name}-redis`, { ...args.redis, target }, { parent: this }).connectionString
+            ? new Service(redisService, `${name}-redis`, { ...args.redis, target }, { parent: this }).connectionString
             : undefined;
         this.mongodbConnectionString = args.mongodb
-            ? new MongodbService(`${name}-mongodb`, { ...args.mongodb, target }, { parent: this }).connectionString
+            ? new Service(mongodbService, `${name}-mongodb`, { ...args.mongodb, target }, { parent: this })
+                  .connectionString
             : undefined;
         this.loopbackPorts = [
             { service: args.redis, port: redisPort },
