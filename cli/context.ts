@@ -1,7 +1,7 @@
 import * as readline from "readline";
 import { azureContext, AzureContext } from "./azure";
 import { CliError } from "./errors";
-import { PulumiCli } from "./pulumi";
+import { PulumiProject } from "./pulumi";
 
 /** What every verb works with: where it was called from, its environment, and its two ways out. */
 export class CliContext {
@@ -15,7 +15,7 @@ export class CliContext {
         readonly env: NodeJS.ProcessEnv,
         /** The project's folder, where Pulumi.yaml is. */
         readonly projectDir: string,
-        readonly pulumi: PulumiCli = new PulumiCli(env.PULUMI_CLI || "pulumi", projectDir),
+        readonly pulumi: PulumiProject = new PulumiProject(projectDir),
         private readonly interactive: boolean = Boolean(process.stdin.isTTY && process.stderr.isTTY),
     ) {}
 
@@ -33,6 +33,13 @@ export class CliContext {
         return this.azureCache;
     }
 
+    /** Refuses, naming the flag, when `question` would be asked later and no one could answer it. */
+    mustBeAbleToAsk(question: string, yes: boolean): void {
+        if (!yes && !this.interactive) {
+            throw new CliError(`${question} needs an answer and there is no terminal to ask on: add --yes`);
+        }
+    }
+
     /**
      * Asks a yes/no question on the terminal; `--yes` answers yes. Without a terminal there is no one
      * to ask, so the verb stops and names the flag.
@@ -41,9 +48,7 @@ export class CliContext {
         if (yes) {
             return true;
         }
-        if (!this.interactive) {
-            throw new CliError(`${question} needs an answer and there is no terminal to ask on: add --yes`);
-        }
+        this.mustBeAbleToAsk(question, yes);
         const prompt = readline.createInterface({ input: process.stdin, output: process.stderr });
         const answer = await new Promise<string>((resolve) =>
             prompt.question(`${question} ${defaultYes ? "[Y/n]" : "[y/N]"} `, resolve),

@@ -3,19 +3,19 @@ import * as fs from "fs";
 import * as path from "path";
 import type { DockerEndpoint } from "../components/engine/endpoint";
 import { CliError } from "./errors";
-import { PulumiCli } from "./pulumi";
+import { PulumiProject } from "./pulumi";
 import { StackName } from "./stackName";
 
-/** Where a verb reads a stack's outputs: the Pulumi CLI, or a file saved from it. */
+/** Where a verb reads a stack's outputs: the stack itself through Pulumi, or a file saved from it. */
 export interface OutputsSource {
-    readonly pulumi: PulumiCli;
+    readonly pulumi: PulumiProject;
     /** Absolute, resolved against the caller's working directory. */
     readonly outputsFile: string | undefined;
 }
 
-/** Reads a stack's outputs: from `--outputs-file` when given, from the Pulumi CLI otherwise. */
-export function readOutputs(source: OutputsSource, stack: StackName): Record<string, unknown> {
-    const raw = source.outputsFile ? outputsFromFile(source.outputsFile) : source.pulumi.outputs(stack);
+/** Reads a stack's outputs: from `--outputs-file` when given, from the stack through Pulumi otherwise. */
+export async function readOutputs(source: OutputsSource, stack: StackName): Promise<Record<string, unknown>> {
+    const raw = source.outputsFile ? outputsFromFile(source.outputsFile) : await source.pulumi.outputs(stack);
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
         throw new CliError(`the outputs of stack ${stack.pulumi} are not a JSON object`);
     }

@@ -1,91 +1,158 @@
-import { spawnSync } from "child_process";
+import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { CliError } from "./errors";
 import { StackName } from "./stackName";
 
-export interface PulumiResult {
-    readonly status: number | null;
-    readonly stdout: string;
-    readonly stderr: string;
-}
+/** How `up` and `destroy` show their progress: Pulumi's own output, streamed as it comes. */
+export type ProgressSink = (text: string) => void;
 
 /**
- * The Pulumi CLI, as operators run it: the tool never reimplements an engine call. Output meant for
- * the operator (`pulumi up`'s progress) streams to stderr, so stdout stays the tool's own.
+ * The project's stacks through Pulumi's Automation API: a LocalWorkspace on the project's folder,
+ * driving the Pulumi CLI found on PATH, so the tool never reimplements an engine call. The API is
+ * loaded on first use: the verbs that need no stack (help, `env --unset`) never pay for it.
  */
-export class PulumiCli {
+export class PulumiProject {
+    private workspace: Promise<LocalWorkspace> | undefined;
+
     constructor(
-        private readonly command = process.env.PULUMI_CLI || "pulumi",
-        /** Where the project lives: Pulumi finds Pulumi.yaml from its working directory. */
+        /** Where the project lives: Pulumi.yaml, its stacks' config files. */
         private readonly projectDir: string,
+        /** Where progress goes: the operator's terminal (stderr), so stdout stays the tool's own. */
+        private readonly progress: ProgressSink = (text) => process.stderr.write(text),
     ) {}
 
-    /** Runs a command to completion and returns what it printed; fails with its own words when it fails. */
-    run(args: readonly string[], what = `pulumi ${args.join(" ")}`): string {
-        const result = this.spawn(args, "capture");
-        if (result.status !== 0) {
-            throw new CliError(`${what} failed: ${(result.stderr || result.stdout).trim() || `exit ${result.status}`}`);
-        }
-        return result.stdout;
-    }
-
-    /** Runs a command with its output on the operator's terminal (stderr) and its input from it. */
-    stream(args: readonly string[]): void {
-        const result = this.spawn(args, "stream");
-        if (result.status !== 0) {
-            throw new CliError(`pulumi ${args.join(" ")} failed (exit ${result.status}); its output is above`);
-        }
-    }
-
-    /** The stack's outputs with secrets, as `pulumi stack output --json --show-secrets` prints them. */
-    outputs(stack: StackName): unknown {
-        const text = this.run(
-            ["stack", "output", "--json", "--show-secrets", "--stack", stack.pulumi],
-            `pulumi stack output --stack ${stack.pulumi}`,
+    /** The stack's outputs, secrets in plain text: what the client files and the VM's id come from. */
+    async outputs(stack: StackName): Promise<Record<string, unknown>> {
+        const outputs = await this.call(`reading the outputs of stack ${stack.pulumi}`, async (workspace) =>
+            workspace.stackOutputs(stack.pulumi),
         );
-        try {
-            return JSON.parse(text);
-        } catch {
-            throw new CliError(`pulumi stack output --stack ${stack.pulumi} did not print JSON`);
-        }
+        return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
     }
 
     /** Every stack of the project in the current backend. */
-    stacks(): { readonly name: string; readonly current: boolean }[] {
-        const text = this.run(["stack", "ls", "--json"], "pulumi stack ls");
+    async stacks(): Promise<{ readonly name: string; readonly current: boolean }[]> {
+        const stacks = await this.call("listing the stacks", (workspace) => workspace.listStacks());
+        return stacks.map((summary) => ({ name: summary.name, current: summary.current }));
+    }
+
+    /** A config value, or undefined when the stack has none for the key. */
+    async configGet(stack: StackName, key: string): Promise<string | undefined> {
+        const workspace = await this.open();
         try {
-            const list = JSON.parse(text) as { name?: unknown; current?: unknown }[];
-            return list
-                .filter((entry) => typeof entry.name === "string")
-                .map((entry) => ({ name: String(entry.name), current: entry.current === true }));
-        } catch {
-            throw new CliError("pulumi stack ls --json did not print a JSON list");
+            return (await workspace.getConfig(stack.pulumi, key)).value;
+        } catch (error) {
+            if (/not found|no stack named/i.test(commandFailure(error))) {
+                return undefined;
+            }
+            throw explained(`reading ${key} of stack ${stack.pulumi}`, error);
         }
     }
 
-    configGet(stack: StackName, key: string): string | undefined {
-        const result = this.spawn(["config", "get", key, "--stack", stack.pulumi], "capture");
-        return result.status === 0 ? result.stdout.trim() : undefined;
+    async configSet(
+        stack: StackName,
+        key: string,
+        value: string,
+        options: { readonly path?: boolean } = {},
+    ): Promise<void> {
+        await this.call(`setting ${key} of stack ${stack.pulumi}`, (workspace) =>
+            workspace.setConfig(stack.pulumi, key, { value }, options.path),
+        );
     }
 
-    configSet(stack: StackName, key: string, value: string, options: { readonly path?: boolean } = {}): void {
-        this.run(["config", "set", ...(options.path ? ["--path"] : []), key, value, "--stack", stack.pulumi]);
+    async configRemove(stack: StackName, key: string): Promise<void> {
+        await this.call(`removing ${key} of stack ${stack.pulumi}`, (workspace) =>
+            workspace.removeConfig(stack.pulumi, key),
+        );
     }
 
-    private spawn(args: readonly string[], mode: "capture" | "stream"): PulumiResult {
-        const result = spawnSync(this.command, args, {
-            cwd: this.projectDir,
-            encoding: "utf8",
-            maxBuffer: 64 * 1024 * 1024,
-            stdio: mode === "stream" ? ["inherit", process.stderr, process.stderr] : ["ignore", "pipe", "pipe"],
+    /** Selects the stack, creating it when the backend has none of that name. */
+    async createOrSelect(stack: StackName): Promise<void> {
+        await this.stack(stack, "createOrSelect");
+    }
+
+    /** `pulumi preview`, its output streamed: what an `up` would change. */
+    async preview(stack: StackName): Promise<void> {
+        const selected = await this.stack(stack, "select");
+        await this.call(`pulumi preview --stack ${stack.pulumi}`, () => selected.preview({ onOutput: this.progress }));
+    }
+
+    /** `pulumi up`, its output streamed; the caller has had the operator's yes. */
+    async up(stack: StackName): Promise<void> {
+        const selected = await this.stack(stack, "select");
+        await this.call(`pulumi up --stack ${stack.pulumi}`, () => selected.up({ onOutput: this.progress }));
+    }
+
+    /**
+     * Clears `protect` on every resource of the stack, as `pulumi state unprotect --all` does: the
+     * state exported, edited, and imported again, which keeps a backup in the stack's history.
+     */
+    async unprotectAll(stack: StackName): Promise<void> {
+        await this.call(`unprotecting the resources of stack ${stack.pulumi}`, async (workspace) => {
+            const state = await workspace.exportStack(stack.pulumi);
+            const resources = (state.deployment as { resources?: { protect?: boolean }[] }).resources ?? [];
+            if (!resources.some((resource) => resource.protect)) {
+                return;
+            }
+            for (const resource of resources) {
+                delete resource.protect;
+            }
+            await workspace.importStack(stack.pulumi, state);
         });
-        if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
-            throw new CliError(
-                `the Pulumi CLI (${this.command}) is not on PATH: install it (https://www.pulumi.com/docs/install/)`,
-            );
-        }
-        if (result.error) {
-            throw new CliError(`${this.command} could not run: ${result.error.message}`);
-        }
-        return { status: result.status, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
     }
+
+    /** `pulumi destroy`, its output streamed; the caller has had the operator's yes. */
+    async destroy(stack: StackName): Promise<void> {
+        const selected = await this.stack(stack, "select");
+        await this.call(`pulumi destroy --stack ${stack.pulumi}`, () => selected.destroy({ onOutput: this.progress }));
+    }
+
+    private async stack(stack: StackName, how: "select" | "createOrSelect") {
+        const { Stack } = await import("@pulumi/pulumi/automation");
+        return this.call(`selecting stack ${stack.pulumi}`, (workspace) => Stack[how](stack.pulumi, workspace));
+    }
+
+    private open(): Promise<LocalWorkspace> {
+        this.workspace ??= (async () => {
+            const { LocalWorkspace, PulumiCommand } = await import("@pulumi/pulumi/automation");
+            const pulumiCommand = await PulumiCommand.get().catch((error: unknown) => {
+                const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+                throw new CliError(
+                    `the Pulumi CLI could not be run (${reason}): install it (https://www.pulumi.com/docs/install/) and put it on PATH`,
+                );
+            });
+            return LocalWorkspace.create({ workDir: this.projectDir, pulumiCommand });
+        })();
+        return this.workspace;
+    }
+
+    private async call<T>(what: string, action: (workspace: LocalWorkspace) => Promise<T>): Promise<T> {
+        const workspace = await this.open();
+        try {
+            return await action(workspace);
+        } catch (error) {
+            throw explained(what, error);
+        }
+    }
+}
+
+/**
+ * What a failed Pulumi command said: the Automation API's CommandError carries the command's
+ * result, whose stderr (or stdout) holds Pulumi's own words; any other error, its message.
+ */
+function commandFailure(error: unknown): string {
+    const result = (error as { commandResult?: { stdout?: unknown; stderr?: unknown } }).commandResult;
+    const said = [result?.stderr, result?.stdout].find((text) => typeof text === "string" && text.trim() !== "");
+    return String(said ?? (error instanceof Error ? error.message : error)).trim();
+}
+
+function explained(what: string, error: unknown): Error {
+    if (error instanceof CliError) {
+        return error;
+    }
+    const said = commandFailure(error)
+        .split("\n")
+        // The API's own line repeats the command; Pulumi's words follow it.
+        .filter((line) => line.trim() !== "" && !line.startsWith("Command failed with exit code"))
+        .slice(-3)
+        .join("\n");
+    return new CliError(`${what} failed: ${said}`);
 }

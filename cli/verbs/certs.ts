@@ -30,14 +30,15 @@ caGeneration), runs pulumi up, then writes the new client files and docker conte
         const stack = parseStackName(values.stack as string | undefined);
         const kinds = (["ca", "server", "client"] as const).filter((kind) => values[kind]);
         const chosen = kinds.length > 0 ? kinds : (["server"] as const);
-        const raises = chosen.map((kind) => {
+        const raises: { key: string; next: string }[] = [];
+        for (const kind of chosen) {
             const key = generations[kind];
-            const current = context.pulumi.configGet(stack, key) ?? "1";
+            const current = (await context.pulumi.configGet(stack, key)) ?? "1";
             if (!/^\d+$/.test(current)) {
                 throw new CliError(`${key} is ${JSON.stringify(current)} in stack ${stack.pulumi}, not a whole number`);
             }
-            return { key, next: String(Number(current) + 1) };
-        });
+            raises.push({ key, next: String(Number(current) + 1) });
+        }
         const plan = raises.map((raise) => `${raise.key} to ${raise.next}`).join(", ");
         if (
             !(await context.confirm(`Raise ${plan} and run pulumi up on stack ${stack.pulumi}?`, Boolean(values.yes)))
@@ -46,10 +47,11 @@ caGeneration), runs pulumi up, then writes the new client files and docker conte
             return 1;
         }
         for (const raise of raises) {
-            context.pulumi.configSet(stack, raise.key, raise.next);
+            await context.pulumi.configSet(stack, raise.key, raise.next);
         }
-        context.pulumi.stream(["up", "--stack", stack.pulumi, ...(values.yes ? ["--yes"] : [])]);
-        refreshClient(context, stack);
+        context.info(`pulumi up --stack ${stack.pulumi}`);
+        await context.pulumi.up(stack);
+        await refreshClient(context, stack);
         return 0;
     },
 };

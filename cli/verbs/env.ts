@@ -91,7 +91,7 @@ and the docker context ${project}-<stack>. Only the variables go to stdout, so:
         }
         const stack = parseStackName(values.stack as string | undefined);
         const source = outputsSource(context, values);
-        const outputs = dockerClientOutputs(readOutputs(source, stack), stack);
+        const outputs = dockerClientOutputs(await readOutputs(source, stack), stack);
         const directory = installClient(context, stack, outputs, !values["no-context"]);
         const again = [
             "npx azure-docker-host env --stack",
@@ -109,8 +109,11 @@ and the docker context ${project}-<stack>. Only the variables go to stdout, so:
 };
 
 /** Reads a stack's docker outputs and installs its client: what create and regenerate-certs end with. */
-export function refreshClient(context: CliContext, stack: StackName): string {
-    const outputs = dockerClientOutputs(readOutputs({ pulumi: context.pulumi, outputsFile: undefined }, stack), stack);
+export async function refreshClient(context: CliContext, stack: StackName): Promise<string> {
+    const outputs = dockerClientOutputs(
+        await readOutputs({ pulumi: context.pulumi, outputsFile: undefined }, stack),
+        stack,
+    );
     const directory = installClient(context, stack, outputs, true);
     context.info(
         `next: eval "$(npx azure-docker-host env --stack ${stack.pulumi})" && docker ps` +

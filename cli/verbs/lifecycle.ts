@@ -123,22 +123,33 @@ the local file backend, file://~; PULUMI_BACKEND_URL overrides it). Then:
             }
             ranges.push(`${address}/32`);
         }
+        const deploy = `Deploy these changes to stack ${stack.pulumi}?`;
+        // Without --yes the preview is shown and then asked about: refuse at once where nobody can answer.
+        context.mustBeAbleToAsk(deploy, Boolean(values.yes));
         const pulumi = context.pulumi;
-        pulumi.run(["stack", "select", "--create", stack.pulumi]);
+        await pulumi.createOrSelect(stack);
         if (location) {
-            pulumi.configSet(stack, "location", location);
+            await pulumi.configSet(stack, "location", location);
         }
         if (ranges.length > 0) {
-            pulumi.run(["config", "rm", "allowedSourceRanges", "--stack", stack.pulumi]);
-            ranges.forEach((range, index) =>
-                pulumi.configSet(stack, `allowedSourceRanges[${index}]`, range, { path: true }),
-            );
-        } else if (!pulumi.configGet(stack, "allowedSourceRanges")) {
+            await pulumi.configRemove(stack, "allowedSourceRanges");
+            for (const [index, range] of ranges.entries()) {
+                await pulumi.configSet(stack, `allowedSourceRanges[${index}]`, range, { path: true });
+            }
+        } else if (!(await pulumi.configGet(stack, "allowedSourceRanges"))) {
             throw new CliError("stack has no allowedSourceRanges yet: give --allow <cidr> or --allow-my-ip");
         }
+        if (!values.yes) {
+            context.info(`pulumi preview --stack ${stack.pulumi}`);
+            await pulumi.preview(stack);
+            if (!(await context.confirm(deploy, false))) {
+                context.info("nothing was deployed; the stack's config is set");
+                return 1;
+            }
+        }
         context.info(`pulumi up --stack ${stack.pulumi}`);
-        pulumi.stream(["up", "--stack", stack.pulumi, ...(values.yes ? ["--yes"] : [])]);
-        refreshClient(context, stack);
+        await pulumi.up(stack);
+        await refreshClient(context, stack);
         return 0;
     },
 };
@@ -159,7 +170,7 @@ export const rmVerb: Verb = {
   --yes, -y      answer yes: destroy, and snapshot first unless --no-snapshot
 
 Destroying needs the stack's resources unprotected (the data disk, the backup vault and its group are
-protected), which rm does: pulumi state unprotect --all, then pulumi destroy. The local client files and
+protected), which rm does: every resource unprotected in the exported state, then pulumi destroy. The local client files and
 docker context go last.`,
     options: {
         stack: { type: "string", short: "s" },
@@ -174,7 +185,7 @@ docker context go last.`,
             throw new CliError("--keep-data and --no-snapshot contradict each other: choose one");
         }
         const yes = Boolean(values.yes);
-        const outputs = readOutputs({ pulumi: context.pulumi, outputsFile: undefined }, stack);
+        const outputs = await readOutputs({ pulumi: context.pulumi, outputsFile: undefined }, stack);
         const diskId = textOutput(outputs, "dataDiskId", stack);
         if (!(await context.confirm(`Destroy every resource of stack ${stack.pulumi}, the data disk included?`, yes))) {
             context.info("nothing was changed");
@@ -187,7 +198,7 @@ docker context go last.`,
         let snapshotId: string | undefined;
         if (snapshot) {
             // The config is asked only when the host name does not say.
-            const region = regionOf(outputs) ?? context.pulumi.configGet(stack, "location");
+            const region = regionOf(outputs) ?? (await context.pulumi.configGet(stack, "location"));
             if (!region) {
                 throw new CliError(`cannot tell stack ${stack.pulumi}'s region: set location in its config`);
             }
@@ -200,8 +211,9 @@ docker context go last.`,
             snapshotId = await snapshotDisk(context.azure(), diskId, target);
             context.info(`snapshot ${snapshotId}`);
         }
-        context.pulumi.run(["state", "unprotect", "--all", "--yes", "--stack", stack.pulumi]);
-        context.pulumi.stream(["destroy", "--yes", "--stack", stack.pulumi]);
+        await context.pulumi.unprotectAll(stack);
+        context.info(`pulumi destroy --stack ${stack.pulumi}`);
+        await context.pulumi.destroy(stack);
         const directory = certificateDir(project, stack.local, context.env);
         if (removeClientFiles(directory)) {
             context.info(`removed ${directory}`);

@@ -48,7 +48,7 @@ function powerVerb(name: "start" | "stop" | "restart", summary: string, after: s
                     `--wait ${JSON.stringify(values.wait)} is not a whole number of seconds (0 or more)`,
                 );
             }
-            const outputs = readOutputs(outputsSource(context, values), stack);
+            const outputs = await readOutputs(outputsSource(context, values), stack);
             const vm = vmReference(outputs, stack);
             const azure = context.azure();
             const before = await powerState(azure, vm);

@@ -20,7 +20,7 @@ function printOutputVerb(name: string, summary: string, key: string): Verb {
         positionals: 0,
         async run(context, values) {
             const stack = parseStackName(values.stack as string | undefined);
-            context.print(textOutput(readOutputs(outputsSource(context, values), stack), key, stack));
+            context.print(textOutput(await readOutputs(outputsSource(context, values), stack), key, stack));
             return 0;
         },
     };
@@ -52,7 +52,7 @@ own key (sshPublicKey set), ssh uses your agent or ~/.ssh as usual.`,
     positionals: "any",
     async run(context, values, positionals) {
         const stack = parseStackName(values.stack as string | undefined);
-        const outputs = readOutputs(outputsSource(context, values), stack);
+        const outputs = await readOutputs(outputsSource(context, values), stack);
         const target = /^ssh (\S+@\S+)$/.exec(textOutput(outputs, "sshCommand", stack))?.[1];
         if (!target) {
             throw new CliError(`sshCommand ${JSON.stringify(outputs.sshCommand)} is not "ssh <user>@<host>"`);

@@ -30,7 +30,7 @@ async function reportOf(context: CliContext, stack: StackName, values: Values): 
     };
     let outputs: Record<string, unknown>;
     try {
-        outputs = readOutputs(outputsSource(context, values), stack);
+        outputs = await readOutputs(outputsSource(context, values), stack);
     } catch (error) {
         return { stack: stack.pulumi, ...blank, state: `not deployed (${(error as Error).message})` };
     }
@@ -116,7 +116,7 @@ Lists the stacks of the current Pulumi backend (pulumi stack ls), each with what
     options: {},
     positionals: 0,
     async run(context) {
-        const names = context.pulumi.stacks();
+        const names = await context.pulumi.stacks();
         const reports = await Promise.all(names.map((entry) => reportOf(context, parseStackName(entry.name), {})));
         const header = ["STACK", "REGION", "PROVISIONER", "VM", "URL", "DOCKER", "SERVICES"];
         const rows = reports.map((report) => [

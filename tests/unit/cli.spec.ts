@@ -136,7 +136,7 @@ describe("the azure-docker-host command-line tool", function () {
             }
             await refused(
                 cli(["env", "-s", "staging"]),
-                /pulumi stack output --stack staging failed: error: no stack named 'staging' found/,
+                /reading the outputs of stack staging failed: error: no stack named 'staging' found/,
             );
         });
 
@@ -202,9 +202,12 @@ describe("the azure-docker-host command-line tool", function () {
         it("reads outputs through Pulumi in the project's folder, from any directory", async () => {
             const result = await cli(["env", "-s", "dev", "--no-context"], {}, os.tmpdir());
             assert.strictEqual(result.status, 0, result.stderr);
-            assert.deepStrictEqual(stubs.calls(), [
-                { args: ["stack", "output", "--json", "--show-secrets", "--stack", "dev"], cwd: projectDir },
-            ]);
+            const stackCalls = stubs.calls().filter((call) => call.args[0] !== "version");
+            assert.deepStrictEqual(
+                stackCalls.map((call) => call.args.slice(0, 4).join(" ")),
+                ["stack output --json --stack", "stack output --json --show-secrets"],
+            );
+            assert.ok(stackCalls.every((call) => call.cwd === projectDir && call.args.includes("dev")));
             assert.match(result.stdout, new RegExp(`^export DOCKER_CERT_PATH='${certDir()}'$`, "m"));
         });
 
@@ -311,10 +314,20 @@ describe("the azure-docker-host command-line tool", function () {
     });
 
     describe("create, rm and regenerate-certs, through the Pulumi CLI", () => {
+        /** The calls that change something, as the Automation API makes them (each also non-interactive). */
+        const reads = [
+            "version",
+            "stack output",
+            "stack ls",
+            "stack history",
+            "stack export",
+            "stack select",
+            "config get",
+        ];
         const mutating = (calls: { args: string[] }[]) =>
             calls
-                .filter((call) => !["output", "ls", "get"].includes(call.args[1] ?? ""))
-                .map((call) => call.args.join(" "));
+                .map((call) => call.args.filter((arg) => arg !== "--non-interactive").join(" "))
+                .filter((call) => !reads.some((read) => call === read || call.startsWith(`${read} `)));
 
         it("create selects the stack, sets region and ranges, runs pulumi up, and writes the client", async () => {
             const result = await cli(
@@ -333,14 +346,16 @@ describe("the azure-docker-host command-line tool", function () {
             );
             assert.strictEqual(result.status, 0, result.stderr);
             assert.deepStrictEqual(mutating(stubs.calls()), [
-                "stack select --create dev",
-                "config set location East Asia --stack dev",
+                "config set location --stack dev --plaintext -- East Asia",
                 "config rm allowedSourceRanges --stack dev",
-                "config set --path allowedSourceRanges[0] 203.0.113.7 --stack dev",
-                "config set --path allowedSourceRanges[1] 198.51.100.0/24 --stack dev",
-                "up --stack dev --yes",
+                "config set --path allowedSourceRanges[0] --stack dev --plaintext -- 203.0.113.7",
+                "config set --path allowedSourceRanges[1] --stack dev --plaintext -- 198.51.100.0/24",
+                "up --yes --skip-preview --exec-kind auto.local --stack dev",
             ]);
             assert.ok(fs.existsSync(path.join(certDir(), "key.pem")));
+            // Pulumi's own output streams to the terminal, never to stdout.
+            assert.match(result.stderr, /^Updating \(dev\): done$/m);
+            assert.doesNotMatch(result.stdout, /Updating/);
             assert.match(result.stderr, /next: eval "\$\(npx azure-docker-host env --stack dev\)" && docker ps/);
         });
 
@@ -350,6 +365,14 @@ describe("the azure-docker-host command-line tool", function () {
                 /--allow "0\.0\.0\.0\/0": specific IPv4 addresses or CIDR ranges/,
             );
             await refused(cli(["create", "dev", "--location", "atlantis!", "--yes"]), /--location "atlantis!"/);
+            assert.deepStrictEqual(stubs.calls(), []);
+        });
+
+        it("create without --yes and without a terminal refuses before setting anything", async () => {
+            await refused(
+                cli(["create", "dev", "--location", "eastasia", "--allow", "203.0.113.7"]),
+                /Deploy these changes to stack dev\? needs an answer and there is no terminal to ask on: add --yes/,
+            );
             assert.deepStrictEqual(stubs.calls(), []);
         });
 
@@ -364,7 +387,9 @@ describe("the azure-docker-host command-line tool", function () {
                 "--yes",
             ]);
             assert.strictEqual(result.status, 0, result.stderr);
-            assert.ok(mutating(stubs.calls()).includes("config set location atlantiscentral --stack dev"));
+            assert.ok(
+                mutating(stubs.calls()).includes("config set location --stack dev --plaintext -- atlantiscentral"),
+            );
         });
 
         it("create --allow-my-ip asks an HTTPS echo service, and needs a yes", async () => {
@@ -378,7 +403,7 @@ describe("the azure-docker-host command-line tool", function () {
             assert.match(result.stderr, /sees this machine as 198\.51\.100\.23/);
             assert.ok(
                 mutating(stubs.calls()).includes(
-                    "config set --path allowedSourceRanges[0] 198.51.100.23/32 --stack dev",
+                    "config set --path allowedSourceRanges[0] --stack dev --plaintext -- 198.51.100.23/32",
                 ),
             );
         });
@@ -386,12 +411,22 @@ describe("the azure-docker-host command-line tool", function () {
         it("rm snapshots the data disk into its own group, unprotects, destroys, and removes the client", async () => {
             assert.strictEqual((await cli(["env", "-s", "dev"])).status, 0);
             stubs.setConfig("dev", { location: "eastasia" });
+            const disk = "urn:pulumi:dev::azure-docker-host::azure-native:compute:Disk::docker-data";
+            stubs.setState("dev", [{ urn: disk, protect: true }, { urn: "urn:pulumi:dev::azure-docker-host::other" }]);
             const result = await cli(["rm", "dev", "--yes"]);
             assert.strictEqual(result.status, 0, result.stderr);
-            assert.deepStrictEqual(mutating(stubs.calls()), [
-                "state unprotect --all --yes --stack dev",
-                "destroy --yes --stack dev",
-            ]);
+            assert.deepStrictEqual(
+                mutating(stubs.calls()).map((call) => call.replace(/--file \S+/, "--file F")),
+                [
+                    "stack import --file F --stack dev",
+                    "destroy --yes --skip-preview --exec-kind auto.local --stack dev",
+                ],
+            );
+            assert.deepStrictEqual(
+                stubs.state("dev").deployment.resources,
+                [{ urn: disk }, { urn: "urn:pulumi:dev::azure-docker-host::other" }],
+                "every resource unprotected, nothing else changed",
+            );
             const group = [...standIn.created.keys()].find((key) =>
                 /\/resourcegroups\/azure-docker-host-dev-kept-data$/.test(key),
             );
@@ -419,8 +454,8 @@ describe("the azure-docker-host command-line tool", function () {
             const result = await cli(["regenerate-certs", "-s", "dev", "--client", "--yes"]);
             assert.strictEqual(result.status, 0, result.stderr);
             assert.deepStrictEqual(mutating(stubs.calls()), [
-                "config set clientCertGeneration 3 --stack dev",
-                "up --stack dev --yes",
+                "config set clientCertGeneration --stack dev --plaintext -- 3",
+                "up --yes --skip-preview --exec-kind auto.local --stack dev",
             ]);
             assert.ok(fs.existsSync(path.join(certDir(), "cert.pem")));
         });
