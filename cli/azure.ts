@@ -1,5 +1,6 @@
 import type { ComputeManagementClient } from "@azure/arm-compute";
 import type { TokenCredential } from "@azure/core-auth";
+import { powerStateOf } from "../catalogue/powerState";
 import { CliError } from "./errors";
 import { VmReference } from "./outputs";
 
@@ -63,10 +64,7 @@ export async function powerState(azure: AzureContext, vm: VmReference): Promise<
     const view = await explained(`reading the state of VM ${vm.name}`, async () =>
         (await computeClient(azure, vm.subscriptionId)).virtualMachines.instanceView(vm.resourceGroup, vm.name),
     );
-    const code = (view.statuses ?? [])
-        .map((status) => status.code ?? "")
-        .find((each) => each.startsWith("PowerState/"));
-    return code ? code.slice("PowerState/".length) : "unknown";
+    return powerStateOf(view.statuses) ?? "unknown";
 }
 
 export type PowerAction = "start" | "deallocate" | "restart";

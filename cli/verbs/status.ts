@@ -1,3 +1,4 @@
+import { stoppedPowerStates } from "../../catalogue/powerState";
 import { powerState } from "../azure";
 import { CliContext } from "../context";
 import { DaemonReport, probeDaemon } from "../daemon";
@@ -53,10 +54,9 @@ async function reportOf(context: CliContext, stack: StackName, values: Values): 
             docker: `no client: ${(error as Error).message}`,
         };
     }
-    const daemon: DaemonReport =
-        state === "deallocated" || state === "stopped"
-            ? { answers: false, error: `the VM is ${state}` }
-            : await probeDaemon(client);
+    const daemon: DaemonReport = stoppedPowerStates.includes(state)
+        ? { answers: false, error: `the VM is ${state}` }
+        : await probeDaemon(client);
     return {
         stack: stack.pulumi,
         region: regionOf(outputs) ?? "-",

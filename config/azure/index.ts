@@ -1,3 +1,4 @@
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import { Provisioner, provisionerCatalogue, provisioners } from "../../catalogue/provisioners";
 import { StackConfig } from "..";
@@ -51,10 +52,8 @@ export function pulumiWorld(): PreflightWorld {
             // The invokes go to the same provider that will create the resources, so the preflight
             // sees what it will see: its login, its subscription, its cloud.
             const [{ token }, { subscriptionId }] = await Promise.all([
-                pulumi.runtime.invoke("azure-native:authorization:getClientToken", {}) as Promise<{ token: string }>,
-                pulumi.runtime.invoke("azure-native:authorization:getClientConfig", {}) as Promise<{
-                    subscriptionId: string;
-                }>,
+                authorization.getClientToken(),
+                authorization.getClientConfig(),
             ]);
             return { token, subscriptionId };
         },

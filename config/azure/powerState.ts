@@ -1,3 +1,4 @@
+import { powerStateOf, stoppedPowerStates } from "../../catalogue/powerState";
 import { CatalogueSource } from "./catalogue";
 import { armGet } from "./resourceManager";
 
@@ -16,12 +17,9 @@ export async function hostStopped(source: CatalogueSource, vmId: string, stack: 
             },
             source.limits,
         );
-        const statuses = (answer.body as { statuses?: { code?: unknown }[] } | undefined)?.statuses ?? [];
-        const power = statuses
-            .map((status) => (typeof status.code === "string" ? status.code : ""))
-            .find((code) => code.startsWith("PowerState/"));
-        return power === "PowerState/deallocated" || power === "PowerState/stopped"
-            ? `the VM is ${power.slice("PowerState/".length)}: run \`azure-docker-host start --stack ${stack}\``
+        const power = powerStateOf((answer.body as { statuses?: { code?: unknown }[] } | undefined)?.statuses);
+        return power !== undefined && stoppedPowerStates.includes(power)
+            ? `the VM is ${power}: run \`azure-docker-host start --stack ${stack}\``
             : undefined;
     } catch {
         return undefined;
