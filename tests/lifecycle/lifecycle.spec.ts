@@ -142,6 +142,13 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
             await life.stack.init(config);
         });
 
+        afterEach(function () {
+            // A failed step explains itself with what the host VM saw.
+            if (this.currentTest?.state === "failed") {
+                console.log(life.cloud.hostMachine()?.diagnostics() ?? "no host VM");
+            }
+        });
+
         after(async () => {
             await stopLifecycle(life);
         });

@@ -236,6 +236,19 @@ export class Machine {
         return this.state.journal;
     }
 
+    /** What explains a failure on this VM: its journal's last lines and its dockerd's log's. */
+    diagnostics(lines = 40): string {
+        const daemonLog = fs.existsSync(this.paths.log)
+            ? fs.readFileSync(this.paths.log, "utf8").trim().split("\n")
+            : [];
+        return [
+            `VM ${this.state.spec.name}, journal:`,
+            ...this.state.journal.slice(-lines),
+            "dockerd's log:",
+            ...daemonLog.slice(-lines),
+        ].join("\n");
+    }
+
     // -- cloud-init's modules, in the order its stages run them -------------------------------
 
     /** bootcmd (init stage, every boot): as root, with the data disk presented as the controller shows it. */
