@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { startLeftContainersPath } from "../../components/host/leftContainers";
 import { requireRoot } from "../harness/tools";
 import { baseConfig, Lifecycle, startLifecycle, stopLifecycle } from "./harness/suite";
 import { operations } from "./harness/stack";
@@ -491,6 +492,11 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                 const mounted = lastBoot.findIndex((line) => /mounted LABEL=docker-data/.test(line));
                 const started = lastBoot.findIndex((line) => /systemctl start docker.service: started/.test(line));
                 assert.ok(mounted >= 0 && started > mounted, lastBoot.join("\n"));
+                // Then systemd runs the daemon's start hook, from the VM's own disk.
+                const hook = lastBoot.findIndex((line) =>
+                    line.includes(`ExecStartPost ${startLeftContainersPath} exited 0`),
+                );
+                assert.ok(hook > started, lastBoot.join("\n"));
                 // The gate's refresh asks the daemon which certificate it serves: still the issued one.
                 await life.stack.must(["refresh", "--yes", "--expect-no-changes", "--skip-preview"]);
                 assert.deepStrictEqual(await life.markers.missing(), []);

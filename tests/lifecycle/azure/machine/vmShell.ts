@@ -72,8 +72,14 @@ tail -n 50 '${log}' 2>/dev/null
 `;
 
 /**
+ * The folders a script on the VM writes its files into (the daemon's configuration, systemd's
+ * units and drop-ins, the project's own scripts): inside the VM's shell each is the VM's folder.
+ */
+const vmOwnedFolders = ["/etc/docker", "/etc/systemd/system", "/usr/local/lib/azure-docker-host"] as const;
+
+/**
  * Runs a shell command as root on the emulated VM: in its network namespace, and in a private mount
- * namespace where /etc/docker is the VM's, /var/lib/docker its data disk, /run holds its Docker
+ * namespace where /etc/docker, /etc/systemd/system and our scripts' folder are the VM's, /var/lib/docker its data disk, /run holds its Docker
  * socket (for /run/docker.sock and /var/run/docker.sock alike), and systemctl, cloud-init and journalctl are the VM's. `cwd` is a
  * folder under the VM's root. Everything else (the shell, coreutils, curl, python3) is this machine's.
  */
@@ -99,12 +105,17 @@ export async function runOnVm(
     fs.writeFileSync(path.join(stubs, "journalctl"), journalctlStub(paths.log), { mode: 0o755 });
     fs.writeFileSync(path.join(stubs, "mount"), mountStub("mount", queue), { mode: 0o755 });
     fs.writeFileSync(path.join(stubs, "umount"), mountStub("umount", queue), { mode: 0o755 });
-    const etcDocker = rooted(paths, "/etc/docker");
-    fs.mkdirSync(etcDocker, { recursive: true });
+    for (const folder of vmOwnedFolders) {
+        fs.mkdirSync(rooted(paths, folder), { recursive: true });
+    }
     const socket = rooted(paths, dockerSocket);
     fs.mkdirSync(path.dirname(socket), { recursive: true });
     const setup = [
-        'mount --bind "$1" /etc/docker',
+        // Every folder the VM's scripts install into is the VM's own, never this machine's.
+        ...vmOwnedFolders.map(
+            (folder) =>
+                `mkdir -p '${folder}' && mount --bind '${rooted(paths, folder).replace(/'/g, "'\\''")}' '${folder}'`,
+        ),
         'if [ -n "$6" ] && mountpoint -q "$6"; then mount --bind "$6" /var/lib/docker; fi',
         // The VM's /run, with its Docker socket: a restarted daemon's new socket shows there too.
         'mount --bind "$2" /run',
@@ -122,7 +133,7 @@ export async function runOnVm(
         "-c",
         setup,
         "vm-shell",
-        etcDocker,
+        "",
         path.dirname(socket),
         options.cwd ?? paths.root,
         stubs,
