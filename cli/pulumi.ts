@@ -114,9 +114,12 @@ export class PulumiProject {
         this.workspace ??= (async () => {
             const { LocalWorkspace, PulumiCommand } = await import("@pulumi/pulumi/automation");
             const pulumiCommand = await PulumiCommand.get().catch((error: unknown) => {
-                const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+                const result = (error as { commandResult?: { code?: number; err?: { code?: string } } }).commandResult;
+                const missing = result?.code === -2 || result?.err?.code === "ENOENT";
                 throw new CliError(
-                    `the Pulumi CLI could not be run (${reason}): install it (https://www.pulumi.com/docs/install/) and put it on PATH`,
+                    missing
+                        ? "the Pulumi CLI (pulumi) is not on PATH: install it (https://www.pulumi.com/docs/install/)"
+                        : `the Pulumi CLI could not be run (${commandFailure(error).split("\n")[0]}): check \`pulumi version\``,
                 );
             });
             return LocalWorkspace.create({ workDir: this.projectDir, pulumiCommand });
