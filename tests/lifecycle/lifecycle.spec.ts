@@ -630,6 +630,11 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                 await life.stack.must(["preview", "--expect-no-changes"]);
                 await life.operator.loadDockerEnv();
                 await life.operator.waitHealthy();
+                // Whether dockerd's own start of the restored containers lost its race this time.
+                const started = life.cloud
+                    .hostMachine()!
+                    .journal.filter((line) => line.includes("left exited by the daemon's restart"));
+                console.log(`      the start hook started: ${started.length > 0 ? started.join("; ") : "nothing"}`);
                 const lost = life.markers.rollBackTo(checkpoint);
                 assert.strictEqual(lost.length, 1);
                 assert.deepStrictEqual(await life.markers.missing(), [], "the snapshot's data came back");
