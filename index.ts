@@ -1,6 +1,9 @@
 import { runPreflight } from "./config/azure";
 import { loadStackConfig } from "./config";
+import { skipPromiseStamps } from "./promiseStacks";
 import { declareStack } from "./stack";
+
+skipPromiseStamps();
 
 /**
  * The program. Config is read and validated in full, then checked against Azure's catalogue, before

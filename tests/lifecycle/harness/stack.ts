@@ -12,6 +12,7 @@ const programFiles = [
     "tsconfig.json",
     "index.ts",
     "stack.ts",
+    "promiseStacks.ts",
     "catalogue",
     "components",
     "config",
