@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { startLeftContainersPath } from "../../components/host/leftContainers";
 import { requireRoot } from "../harness/tools";
 import { baseConfig, Lifecycle, startLifecycle, stopLifecycle } from "./harness/suite";
-import { operations } from "./harness/stack";
+import { killSession, operations } from "./harness/stack";
 import { transition } from "./harness/transition";
 
 /** Resources that must never be replaced by anything below but what says so. */
@@ -189,6 +189,7 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                 let pid = 0;
                 let killed = false;
                 const first = await life.stack.pulumi(["up", "--yes", "--skip-preview"], {
+                    ownSession: true,
                     onSpawn: (spawned) => (pid = spawned),
                     onOutput: (printed) => {
                         if (!killed && /DockerReadinessGate docker-ready creating/.test(printed)) {
@@ -198,6 +199,8 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                     },
                 });
                 assert.ok(killed && first.status !== 0, "the CLI was not killed mid-up");
+                // Its plugins outlive it, as on any machine; here they go with its session.
+                killSession(pid);
                 const locked = await life.stack.pulumi(["up", "--yes", "--skip-preview"]);
                 assert.notStrictEqual(locked.status, 0);
                 assert.match(locked.stdout + locked.stderr, /currently locked.*pulumi cancel/s);

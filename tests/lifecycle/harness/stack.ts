@@ -184,6 +184,11 @@ export interface RunOptions {
     /** Called with everything it prints on stdout so far, as it prints it. */
     readonly onOutput?: (stdout: string) => void;
     readonly input?: string;
+    /**
+     * A session of its own, led by the command, so `killSession` can end it with everything it
+     * started. Pulumi puts each plugin in a process group of its own, but they stay in its session.
+     */
+    readonly ownSession?: boolean;
 }
 
 export function runCommand(
@@ -195,7 +200,13 @@ export function runCommand(
 ): Promise<CommandOutcome> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(command, args, {
+            cwd,
+            env,
+            stdio: ["pipe", "pipe", "pipe"],
+            // setsid(2): the command leads a new session.
+            detached: options.ownSession ?? false,
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => {
@@ -217,4 +228,31 @@ export function runCommand(
             options.onSpawn?.(child.pid);
         }
     });
+}
+
+/**
+ * SIGKILLs every process of the session `leader` started (see RunOptions.ownSession): what a
+ * SIGKILL of the CLI alone leaves behind, its plugins, goes too. Returns how many it killed.
+ */
+export function killSession(leader: number): number {
+    let killed = 0;
+    for (const entry of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+        let stat: string;
+        try {
+            stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+        } catch {
+            continue;
+        }
+        // pid (comm) state ppid pgrp session ...: the command's name may hold spaces and parentheses.
+        const session = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[3]);
+        if (session === leader) {
+            try {
+                process.kill(Number(entry), "SIGKILL");
+                killed++;
+            } catch {
+                // It ended meanwhile.
+            }
+        }
+    }
+    return killed;
 }
