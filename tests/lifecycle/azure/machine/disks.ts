@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DiskPresentation, runWithDiskPresented } from "../../../harness/loopDisk";
-import { run } from "./shell";
+import { run, shellWord } from "./shell";
 
 /** A managed disk attached to a running VM: the loop device its image is on, at its LUN. */
 export interface AttachedDisk {
@@ -47,8 +47,7 @@ export function runBootCommand(
     disk: AttachedDisk | undefined,
     controller: DiskController,
 ) {
-    const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
-    const script = typeof entry === "string" ? entry : `exec ${entry.map(quote).join(" ")}`;
+    const script = typeof entry === "string" ? entry : `exec ${entry.map(shellWord).join(" ")}`;
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "adh-bootcmd-"));
     try {
         if (disk === undefined) {

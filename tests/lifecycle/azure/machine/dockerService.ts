@@ -5,7 +5,7 @@ import * as path from "path";
 import { resolveLikeSystemd } from "../../../harness/cloudInitLaunch";
 import { enterDaemonCgroup, vmCgroup } from "./cgroup";
 import { inNamespace } from "./network";
-import { processAlive, sleep } from "./shell";
+import { processAlive, shellWord, sleep } from "./shell";
 
 /** Where one VM keeps what is not on its disks: the daemon's runtime files and logs. */
 export interface VmPaths {
@@ -213,7 +213,7 @@ export async function startDocker(
         log,
         `\n-- ${new Date().toISOString()} systemd: Starting docker.service: ${executable} ${args.join(" ")}\n`,
     );
-    const quoted = [wrapper, ...wrapped].map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(" ");
+    const quoted = [wrapper, ...wrapped].map(shellWord).join(" ");
     // The VM's host name is its own (a UTS namespace): a swarm names its nodes by it.
     const named = `exec unshare --uts sh -c 'hostname "$0" && exec "$@"' '${hostname}' ${quoted}`;
     const daemon = spawn("sh", ["-c", `${enterDaemonCgroup(paths.namespace)} && ${named}`], {

@@ -28,7 +28,7 @@ import {
     VmPaths,
 } from "./dockerService";
 import { interfaceNames, plugIn, unplug } from "./network";
-import { run } from "./shell";
+import { run, shellWord } from "./shell";
 import { runOnVm, ServiceManager } from "./vmShell";
 
 /** What Azure knows of one VM (or scale set instance) that decides how it boots. */
@@ -319,8 +319,7 @@ export class Machine {
     /** runcmd (final stage, first boot), each entry as root on the VM. */
     private async runCommands(config: CloudConfig): Promise<void> {
         for (const entry of config.runcmd ?? []) {
-            const command =
-                typeof entry === "string" ? entry : entry.map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(" ");
+            const command = typeof entry === "string" ? entry : entry.map(shellWord).join(" ");
             const result = await runOnVm(this.paths, command, (args) => this.serviceManager(args), {
                 dataRoot: this.dataRoot,
             });
@@ -419,7 +418,7 @@ export class Machine {
                 }
                 return `${message}\n`;
             }
-            const quoted = [onVm, ...args].map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(" ");
+            const quoted = [onVm, ...args].map(shellWord).join(" ");
             const result = await runOnVm(this.paths, quoted, (request) => this.serviceManager(request), {
                 dataRoot: this.dataRoot,
             });

@@ -6,6 +6,11 @@ export interface CommandResult {
     readonly stderr: string;
 }
 
+/** A word for sh, single-quoted: whatever it holds reaches the command as it is. */
+export function shellWord(word: string): string {
+    return `'${word.replace(/'/g, "'\\''")}'`;
+}
+
 /** Runs a command to completion; throws with its output when it fails and `check` is on. */
 export function run(
     command: string,

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { dockerSocket, rooted, VmPaths } from "./dockerService";
 import { inNamespace } from "./network";
-import { CommandResult, sleep } from "./shell";
+import { CommandResult, shellWord, sleep } from "./shell";
 
 /** What a script's `systemctl` asks of the VM's service manager; answered with an exit status and output. */
 export type ServiceManager = (args: readonly string[]) => Promise<{ status: number; output: string }>;
@@ -114,7 +114,7 @@ export async function runOnVm(
         // Every folder the VM's scripts install into is the VM's own, never this machine's.
         ...vmOwnedFolders.map(
             (folder) =>
-                `mkdir -p '${folder}' && mount --bind '${rooted(paths, folder).replace(/'/g, "'\\''")}' '${folder}'`,
+                `mkdir -p ${shellWord(folder)} && mount --bind ${shellWord(rooted(paths, folder))} ${shellWord(folder)}`,
         ),
         'if [ -n "$6" ] && mountpoint -q "$6"; then mount --bind "$6" /var/lib/docker; fi',
         // The VM's /run, with its Docker socket: a restarted daemon's new socket shows there too.
