@@ -1,4 +1,4 @@
-import type { LocalWorkspace } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { CliError } from "./errors";
 import { StackName } from "./stackName";
 
@@ -12,6 +12,8 @@ export type ProgressSink = (text: string) => void;
  */
 export class PulumiProject {
     private workspace: Promise<LocalWorkspace> | undefined;
+    /** Each stack selected once per run: create's preview and up reuse what createOrSelect chose. */
+    private readonly selected = new Map<string, Promise<Stack>>();
 
     constructor(
         /** Where the project lives: Pulumi.yaml, its stacks' config files. */
@@ -105,9 +107,15 @@ export class PulumiProject {
         await this.call(`pulumi destroy --stack ${stack.pulumi}`, () => selected.destroy({ onOutput: this.progress }));
     }
 
-    private async stack(stack: StackName, how: "select" | "createOrSelect") {
-        const { Stack } = await import("@pulumi/pulumi/automation");
-        return this.call(`selecting stack ${stack.pulumi}`, (workspace) => Stack[how](stack.pulumi, workspace));
+    private stack(stack: StackName, how: "select" | "createOrSelect"): Promise<Stack> {
+        let selected = this.selected.get(stack.pulumi);
+        if (selected === undefined) {
+            selected = import("@pulumi/pulumi/automation").then(({ Stack }) =>
+                this.call(`selecting stack ${stack.pulumi}`, (workspace) => Stack[how](stack.pulumi, workspace)),
+            );
+            this.selected.set(stack.pulumi, selected);
+        }
+        return selected;
     }
 
     private open(): Promise<LocalWorkspace> {
