@@ -120,7 +120,7 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
               computerNamePrefix: `${hostnameFor(config.stack).slice(0, 12).replace(/-+$/, "")}-w`,
               adminUsername: settings.adminUsername,
               sshPublicKey: host.sshPublicKey,
-              ...(deployment.scaleSetComputerNames ? { scaleSetComputerNames: deployment.scaleSetComputerNames } : {}),
+              ...(deployment.scaleSetInstances ? { scaleSetInstances: deployment.scaleSetInstances } : {}),
           })
         : undefined;
 

@@ -26,6 +26,7 @@ export {
     listNodes,
     pruneDownWorkers,
     waitForDepartedDown,
+    waitForWorkersReady,
 } from "./swarm";
 export type { LiveSwarm, SwarmManagerState, SwarmNode } from "./swarm";
 export type { DockerApiResponse } from "./request";

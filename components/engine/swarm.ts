@@ -10,8 +10,14 @@ export interface SwarmManagerState {
     readonly managerToken: string;
 }
 
-async function call(client: EngineClient, method: "GET" | "POST" | "DELETE", path: string, body?: unknown) {
-    const response = await dockerApiRequest(client, { method, path, body, timeoutMs: 60_000 });
+async function call(
+    client: EngineClient,
+    method: "GET" | "POST" | "DELETE",
+    path: string,
+    body?: unknown,
+    timeoutMs = 60_000,
+) {
+    const response = await dockerApiRequest(client, { method, path, body, timeoutMs });
     let parsed: unknown;
     try {
         parsed = response.body ? JSON.parse(response.body) : undefined;
@@ -163,8 +169,8 @@ export interface SwarmNode {
     readonly availability: string;
 }
 
-export async function listNodes(client: EngineClient): Promise<SwarmNode[]> {
-    const nodes = await call(client, "GET", "/nodes");
+export async function listNodes(client: EngineClient, timeoutMs?: number): Promise<SwarmNode[]> {
+    const nodes = await call(client, "GET", "/nodes", undefined, timeoutMs);
     if (nodes.status !== 200) {
         throw new Error(`GET /nodes answered HTTP ${nodes.status}: ${nodes.text}`);
     }
@@ -227,6 +233,36 @@ export async function waitForDepartedDown(
         );
         if (lingering.length === 0 || Date.now() >= deadline) {
             return nodes;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+}
+
+/**
+ * Waits until every worker named (by host name) is a ready node of the swarm, as one rejoining
+ * becomes within seconds of its join. Fails after `timeoutMs` naming those still missing and how the
+ * swarm lists them.
+ */
+export async function waitForWorkersReady(
+    client: EngineClient,
+    hostnames: readonly string[],
+    timeoutMs: number,
+): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const nodes = await listNodes(client);
+        const missing = hostnames.filter(
+            (hostname) =>
+                !nodes.some((node) => node.hostname.toLowerCase() === hostname.toLowerCase() && node.state === "ready"),
+        );
+        if (missing.length === 0) {
+            return;
+        }
+        if (Date.now() >= deadline) {
+            const listed = nodes.map((node) => `${node.hostname} ${node.role} ${node.state}`).join(", ");
+            throw new Error(
+                `${missing.join(", ")} did not rejoin the swarm within ${timeoutMs / 1000} s; the swarm lists: ${listed}`,
+            );
         }
         await new Promise((resolve) => setTimeout(resolve, 2_000));
     }

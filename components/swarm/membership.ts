@@ -7,6 +7,7 @@ import {
     listNodes,
     pruneDownWorkers,
     waitForDepartedDown,
+    waitForWorkersReady,
 } from "../engine";
 import { ClientTlsBundle, dialInputs } from "../pki/bundles";
 
@@ -19,18 +20,22 @@ export interface SwarmMembershipArgs {
     readonly scaleSetRevision: pulumi.Input<string>;
     /** The host names of the scale set's instances, after its update; without them nothing is pruned. */
     readonly instances?: pulumi.Input<string[]>;
+    /** Host names of workers made to join again in this update (see rejoin.ts): waited for. */
+    readonly rejoined?: pulumi.Input<string[] | undefined>;
 }
 
 interface MembershipInputs extends DialInputs {
     readonly workers: number;
     readonly scaleSetRevision: string;
     readonly instances?: string[];
+    readonly rejoined?: string[];
 }
 
 interface MembershipOutputs extends DialInputs {
     readonly workers: number;
     readonly scaleSetRevision: string;
     readonly instances?: string[];
+    readonly rejoined?: string[];
     /** Host names of the workers the last reconcile removed. */
     readonly removed: string[];
 }
@@ -44,11 +49,15 @@ async function reconcile(inputs: MembershipInputs): Promise<MembershipOutputs> {
         // Only workers whose instance is gone: a down worker may be rebooting, or briefly cut off.
         removed = await pruneDownWorkers(client, inputs.instances);
     }
+    if (inputs.rejoined) {
+        await waitForWorkersReady(client, inputs.rejoined, 180_000);
+    }
     return {
         ...dialState(inputs),
         workers: inputs.workers,
         scaleSetRevision: inputs.scaleSetRevision,
         ...(inputs.instances ? { instances: inputs.instances } : {}),
+        ...(inputs.rejoined ? { rejoined: inputs.rejoined } : {}),
         removed,
     };
 }
@@ -60,7 +69,7 @@ async function reconcile(inputs: MembershipInputs): Promise<MembershipOutputs> {
  */
 export const swarmMembershipProvider = reconciledProvider<MembershipInputs, MembershipOutputs>({
     identity: [],
-    compared: ["host", "port", "workers", "scaleSetRevision", "instances"],
+    compared: ["host", "port", "workers", "scaleSetRevision", "instances", "rejoined"],
     idOf: () => "swarm-membership",
     apply: reconcile,
     async observe(_id, state) {
@@ -91,6 +100,7 @@ export class SwarmMembership extends pulumi.dynamic.Resource {
                 workers: args.workers,
                 scaleSetRevision: args.scaleSetRevision,
                 ...(args.instances === undefined ? {} : { instances: args.instances }),
+                ...(args.rejoined === undefined ? {} : { rejoined: args.rejoined }),
                 removed: undefined,
             },
             { ...opts, additionalSecretOutputs: ["clientKeyPem"] },

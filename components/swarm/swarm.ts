@@ -4,11 +4,13 @@ import { DockerEndpoint } from "../engine/endpoint";
 import { linuxVmProfile } from "../host/linuxVmProfile";
 import { provisionerTable } from "../host/provisioners";
 import { cloudConfig, renderUserData } from "../host/userData";
+import { ScaleSetInstance } from "../../catalogue/scaleSetInstance";
 import { ClientTlsBundle } from "../pki/bundles";
 import { overlayAddressPool } from "./addressPool";
 import { joinScript } from "./joinScript";
 import { SwarmManager } from "./manager";
 import { SwarmMembership } from "./membership";
+import { rejoinUnjoinedWorkers } from "./rejoin";
 import { workerBoot } from "./workerBoot";
 
 export interface SwarmArgs {
@@ -30,10 +32,10 @@ export interface SwarmArgs {
     readonly adminUsername: pulumi.Input<string>;
     readonly sshPublicKey: pulumi.Input<string>;
     /**
-     * The host names of the scale set's instances as Azure lists them now (the preflight's client);
-     * without it (preflight off) departed workers stay in the node list.
+     * The scale set's instances as Azure lists them now (the preflight's client); without it
+     * (preflight off) departed workers stay in the node list, and one removed by hand is not rejoined.
      */
-    readonly scaleSetComputerNames?: (scaleSetId: string) => Promise<string[]>;
+    readonly scaleSetInstances?: (scaleSetId: string) => Promise<ScaleSetInstance[]>;
 }
 
 /**
@@ -113,7 +115,7 @@ export class Swarm extends pulumi.ComponentResource {
                                     pulumi
                                         .all([this.manager.managerAddress, this.manager.workerToken])
                                         .apply(([address, token]) => ({
-                                            script: Buffer.from(joinScript(address, token)).toString("base64"),
+                                            script: Buffer.from(joinScript(address, { token })).toString("base64"),
                                         })),
                                 ),
                             },
@@ -125,7 +127,21 @@ export class Swarm extends pulumi.ComponentResource {
         );
         this.scaleSetId = scaleSet.id;
 
-        const lister = args.scaleSetComputerNames;
+        const lister = args.scaleSetInstances;
+        // Read once the scale set's update is done: the instances it has kept and added.
+        const instances = lister ? scaleSet.id.apply((id) => lister(id)) : undefined;
+        const rejoined = instances
+            ? rejoinUnjoinedWorkers(`${name}-rejoin`, {
+                  instances,
+                  endpoint: args.endpoint,
+                  client: args.client,
+                  managerAddress: this.manager.managerAddress,
+                  workerToken: this.manager.workerToken,
+                  resourceGroupName: args.resourceGroupName,
+                  location: args.location,
+                  parent: this,
+              })
+            : undefined;
         new SwarmMembership(
             `${name}-membership`,
             {
@@ -133,8 +149,10 @@ export class Swarm extends pulumi.ComponentResource {
                 client: args.client,
                 workers: args.workers,
                 scaleSetRevision: pulumi.interpolate`${scaleSet.id}#${args.workers}`,
-                // Read once the scale set's update is done: the instances it has kept and added.
-                ...(lister ? { instances: scaleSet.id.apply((id) => lister(id)) } : {}),
+                ...(instances
+                    ? { instances: instances.apply((each) => each.map((instance) => instance.computerName)) }
+                    : {}),
+                ...(rejoined ? { rejoined } : {}),
             },
             { parent: this, dependsOn: [scaleSet] },
         );

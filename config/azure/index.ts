@@ -1,6 +1,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import { Provisioner, provisionerCatalogue, provisioners } from "../../catalogue/provisioners";
+import { ScaleSetInstance } from "../../catalogue/scaleSetInstance";
 import { StackConfig } from "..";
 import { ConfigProblem, countProblems, listProblems } from "../errors";
 import { closestRegions } from "../regions";
@@ -9,7 +10,7 @@ import { judgeDiskShrink, judgeDiskSource } from "./diskSource";
 import { hostStopped } from "./powerState";
 import { chooseProvisioner, existingProvisioner } from "./provisionerChoice";
 import { CloudSettings, defaultArmLimits, resolveCloud } from "./resourceManager";
-import { scaleSetComputerNames } from "./scaleSetInstances";
+import { scaleSetInstances } from "./scaleSetInstances";
 import { DiskControllerType, judgeVmSize, sizeNeeds } from "./vmSizes";
 
 export type { DiskControllerType } from "./vmSizes";
@@ -22,10 +23,10 @@ export interface Deployment {
     /** Set when the existing host's VM is deallocated: what to run before Docker can be reached. */
     readonly stoppedHint?: string;
     /**
-     * The host names of a scale set's instances as Resource Manager lists them now, with the
-     * provider's identity; absent when the preflight is off.
+     * A scale set's instances as Resource Manager lists them now, with the provider's identity;
+     * absent when the preflight is off.
      */
-    readonly scaleSetComputerNames?: (scaleSetId: string) => Promise<string[]>;
+    readonly scaleSetInstances?: (scaleSetId: string) => Promise<ScaleSetInstance[]>;
 }
 
 /** What the preflight needs from outside the program: the engine, the provider's identity, its cloud. */
@@ -193,7 +194,7 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
         provisioner: choice.provisioner,
         diskControllerType: size.diskControllerType,
         ...(stoppedHint ? { stoppedHint } : {}),
-        scaleSetComputerNames: (scaleSetId) => scaleSetComputerNames(source, scaleSetId),
+        scaleSetInstances: (scaleSetId) => scaleSetInstances(source, scaleSetId),
     };
 }
 

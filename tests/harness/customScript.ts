@@ -11,10 +11,21 @@ export interface CustomScriptRun extends ToolResult {
     readonly stubCalls: readonly string[];
 }
 
+/** How a handler starts the script it saved. */
+export interface HandlerLaunch {
+    /** The shell given the script's path with `-c`: CustomScript's /bin/sh, Run Command's /bin/bash. */
+    readonly shell: "/bin/sh" | "/bin/bash";
+    /** Variables the handler sets for the script (Run Command's named parameters). */
+    readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** The CustomScript handler's way: `/bin/sh -c <path>`, nothing added to the environment. */
+export const customScriptLaunch: HandlerLaunch = { shell: "/bin/sh" };
+
 /**
- * Runs a script as the CustomScript handler runs it on a VM (saved as download/<n>/script.sh, 0500,
- * run as root with `/bin/sh -c <path>` from that folder), inside a lab node's network namespace
- * and a private mount namespace in which /run/docker.sock is `dockerSocket` (the node's daemon) and
+ * Runs a script as an extension handler runs it on a VM (saved as download/<n>/script.sh, 0500, run
+ * as root with `<shell> -c <path>` from that folder), inside a lab node's network namespace and a
+ * private mount namespace in which /run/docker.sock is `dockerSocket` (the node's daemon) and
  * `stubbed` commands (cloud-init, systemctl) only record their arguments.
  */
 export async function runAsCustomScript(
@@ -22,6 +33,7 @@ export async function runAsCustomScript(
     script: string,
     dockerSocket: string,
     stubbed: readonly string[] = ["cloud-init", "systemctl"],
+    launch: HandlerLaunch = customScriptLaunch,
 ): Promise<CustomScriptRun> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "adh-custom-script-"));
     try {
@@ -37,19 +49,25 @@ export async function runAsCustomScript(
         }
         const file = path.join(download, "script.sh");
         fs.writeFileSync(file, script, { mode: 0o500 });
-        const result = await network.run("unshare", [
-            "--mount",
-            "--propagation",
-            "private",
-            "sh",
-            "-c",
-            'mount -t tmpfs tmpfs /run && touch /run/docker.sock && mount --bind "$1" /run/docker.sock && cd "$2" && PATH="$3:$PATH" /bin/sh -c "$4"',
-            "sh",
-            dockerSocket,
-            download,
-            stubs,
-            file,
-        ]);
+        const result = await network.run(
+            "unshare",
+            [
+                "--mount",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                'mount -t tmpfs tmpfs /run && touch /run/docker.sock && mount --bind "$1" /run/docker.sock && cd "$2" && PATH="$3:$PATH" "$5" -c "$4"',
+                "sh",
+                dockerSocket,
+                download,
+                stubs,
+                file,
+                launch.shell,
+            ],
+            undefined,
+            { ...process.env, ...launch.environment },
+        );
         return {
             ...result,
             leftInDownloadFolder: fs.readdirSync(download),

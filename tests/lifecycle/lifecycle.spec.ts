@@ -120,6 +120,15 @@ async function waitFor(condition: () => Promise<boolean>, ms: number): Promise<v
 
 /** Every transition's measures, for the closing report. */
 const measured: string[] = [];
+/** `pulumi refresh --expect-no-changes` fails, and its output names every resource that drifted. */
+async function refreshSeesDrift(life: Lifecycle, ...drifted: RegExp[]): Promise<void> {
+    const refreshed = await life.stack.pulumi(["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
+    assert.notStrictEqual(refreshed.status, 0, "refresh saw nothing");
+    for (const resource of drifted) {
+        assert.match(refreshed.stdout, resource);
+    }
+}
+
 function report(label: string, result: { upSeconds: number; downtimeSeconds: number }): void {
     const line = `${label}: pulumi up ${result.upSeconds.toFixed(0)} s, redis or mongodb unhealthy ${result.downtimeSeconds.toFixed(0)} s`;
     measured.push(line);
@@ -564,15 +573,11 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                     "-c",
                     "echo '# edited by hand' >> /config/redis.conf",
                 ]);
-                const refreshed = await life.stack.pulumi([
-                    "refresh",
-                    "--yes",
-                    "--skip-preview",
-                    "--expect-no-changes",
-                ]);
-                assert.notStrictEqual(refreshed.status, 0, "refresh saw nothing");
-                assert.match(refreshed.stdout, /ContainerPidsLimit docker-redis-pids/);
-                assert.match(refreshed.stdout, /VolumeFile docker-redis-secret-file/);
+                await refreshSeesDrift(
+                    life,
+                    /ContainerPidsLimit docker-redis-pids/,
+                    /VolumeFile docker-redis-secret-file/,
+                );
                 const repair = Object.values(operations((await life.stack.plan()).steps)).flat();
                 // The file is written again; the preview cannot know its revision, so the container may
                 // show as replaced, which the up then finds it need not be.
@@ -607,6 +612,54 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                     "/config/redis.conf",
                 ]);
                 assert.doesNotMatch(conf, /edited by hand/);
+            });
+
+            it("rejoins a worker removed from the swarm by hand: refresh shows it, the next up makes it join again", async () => {
+                const membership = "pulumi-nodejs:dynamic/azure-docker-host:SwarmMembership::docker-membership";
+                await life.markers.write("before-worker-removed");
+                const [removedId, hostname] = (
+                    await life.operator.mustDocker([
+                        "node",
+                        "ls",
+                        "--filter",
+                        "role=worker",
+                        "--format",
+                        "{{.ID}} {{.Hostname}}",
+                    ])
+                )
+                    .trim()
+                    .split("\n")[0]!
+                    .split(" ") as [string, string];
+                await life.operator.mustDocker(["node", "rm", "--force", removedId]);
+                await refreshSeesDrift(life, /SwarmMembership docker-membership/);
+                const rejoin = `azure-native:compute:VirtualMachineRunCommandByVirtualMachine::docker-rejoin-${hostname}`;
+                assert.deepStrictEqual(operations((await life.stack.plan()).steps), {
+                    create: [rejoin],
+                    update: [membership],
+                });
+                const watch = life.operator.watchHealth(() => life.cloud.hostMachine()?.adminSocket);
+                const up = await life.stack.up();
+                report("worker removed by hand, rejoined", {
+                    upSeconds: up.seconds,
+                    downtimeSeconds: await watch.stop(),
+                });
+                const nodes = await life.operator.mustDocker([
+                    "node",
+                    "ls",
+                    "--format",
+                    "{{.ID}} {{.Hostname}} {{.Status}}",
+                ]);
+                assert.match(nodes, new RegExp(`^\\S+ ${hostname} Ready$`, "m"), nodes);
+                assert.doesNotMatch(nodes, new RegExp(`^${removedId} `, "m"), "the removed identity came back");
+                assert.strictEqual(await readyWorkers(life), 2);
+                // The finished command goes with the next update, after which nothing is left to change.
+                assert.deepStrictEqual(operations((await life.stack.plan()).steps), {
+                    delete: [rejoin],
+                    update: [membership],
+                });
+                await life.stack.up();
+                await life.stack.must(["preview", "--expect-no-changes"]);
+                assert.deepStrictEqual(await life.markers.missing(), []);
             });
 
             it("restores the data disk from a snapshot, as the README says: disk and VM replaced, data as it was", async () => {

@@ -3,6 +3,7 @@ import * as assert from "assert";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import { startLeftContainersScript } from "../../components/host/leftContainers";
+import { joinScript, joinTokenVariable } from "../../components/swarm/joinScript";
 import { leaveSwarmScript } from "../../components/swarm/workerBoot";
 import { busyboxRootfsTar } from "../harness/busyboxImage";
 import { runAsCustomScript } from "../harness/customScript";
@@ -162,11 +163,10 @@ describe("a swarm of three nodes built by the program (rehearsal)", function () 
     });
 
     it("fails a worker that cannot reach the manager, naming the address it tried", async () => {
-        const script = (await import("../../components/swarm/joinScript")).joinScript(
-            "10.99.0.250:2377",
-            managerOuts.workerToken,
-            1,
-        );
+        const script = joinScript("10.99.0.250:2377", {
+            token: managerOuts.workerToken,
+            attempts: 1,
+        });
         const lonely = await LocalDockerd.start(lab!.nodes[2]!.network, ({ adminSocket }) => ({
             files: [],
             flags: [`-H=unix://${adminSocket}`],
@@ -181,6 +181,24 @@ describe("a swarm of three nodes built by the program (rehearsal)", function () 
         } finally {
             await lonely.stop();
         }
+    });
+
+    it("makes a worker removed by hand join again with the program's rejoin script, run as Run Command runs it", async () => {
+        const worker = daemons[2]!;
+        const removed = worker.admin(["info", "--format", "{{.Swarm.NodeID}}"]).stdout.trim();
+        assert.strictEqual(manager().admin(["node", "rm", "--force", removed]).status, 0);
+        // The worker does not notice: it still counts itself in, so the join script would do nothing.
+        assert.strictEqual(worker.admin(["info", "--format", "{{.Swarm.LocalNodeState}}"]).stdout.trim(), "active");
+        const script = joinScript(managerOuts.managerAddress, { leaveFirst: true });
+        const rejoined = await runAsCustomScript(lab!.nodes[2]!.network, script, worker.socket, undefined, {
+            shell: "/bin/bash",
+            environment: { [joinTokenVariable]: managerOuts.workerToken },
+        });
+        assert.strictEqual(rejoined.status, 0, rejoined.stderr + rejoined.stdout);
+        assert.match(rejoined.stdout, /left the swarm this VM was in\njoined the swarm managed at 10\.99\.0\.1:2377/);
+        const again = worker.admin(["info", "--format", "{{.Swarm.NodeID}}"]).stdout.trim();
+        assert.notStrictEqual(again, removed, "the worker kept the identity the manager removed");
+        await until(() => readyNodes().length === 3, "three ready nodes");
     });
 
     it("spreads a replicated service of three tasks over the three nodes, on the overlay the program declares", async () => {

@@ -4,8 +4,11 @@ import { decodeBase64, parseCloudConfig, scriptFiles } from "../harness/declared
 import { isSecretValue, RecordedResource, unwrapSecret } from "../harness/mocks";
 import { ProgramRun, runProgram, validConfig } from "../harness/program";
 import { lostUrns } from "../harness/urns";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { joinScript, joinTokenVariable } from "../../components/swarm/joinScript";
+import { unjoinedInstances } from "../../components/swarm/rejoin";
 
 const scaleSetType = "azure-native:compute:VirtualMachineScaleSet";
 const managerType = "pulumi-nodejs:dynamic/azure-docker-host:SwarmManager";
@@ -207,5 +210,36 @@ describe("swarm mode", () => {
         );
         // What it may prune is what the scale set no longer has: its instances, read from Azure.
         assert.deepStrictEqual(membership.inputs.instances, []);
+    });
+});
+
+describe("a worker the swarm no longer lists", () => {
+    const instance = (computerName: string) => ({ vmName: `docker-workers_${computerName}`, computerName });
+    const node = (hostname: string, state = "ready") => ({
+        id: hostname,
+        hostname,
+        role: "worker",
+        state,
+        availability: "active",
+    });
+
+    it("is an instance of the scale set without a node of that host name; a worker only down is still listed", () => {
+        const instances = [instance("w-aaaaaa"), instance("w-bbbbbb"), instance("w-cccccc")];
+        const nodes = [node("W-AAAAAA"), node("w-cccccc", "down"), node("manager")];
+        assert.deepStrictEqual(unjoinedInstances(instances, nodes), [instance("w-bbbbbb")]);
+        assert.deepStrictEqual(unjoinedInstances([], nodes), []);
+    });
+
+    it("is made to join with a script that holds no token and refuses to run without a well-formed one", () => {
+        const script = joinScript("10.20.1.4:2377", { leaveFirst: true });
+        assert.doesNotMatch(script, /SWMTKN/);
+        for (const token of [undefined, "", "SWMTKN-1-abc; rm -rf /", 'SWMTKN-1-abc"}']) {
+            const run = spawnSync("sh", ["-c", script], {
+                env: { PATH: process.env.PATH, ...(token === undefined ? {} : { [joinTokenVariable]: token }) },
+                encoding: "utf8",
+            });
+            assert.strictEqual(run.status, 2, `${JSON.stringify(token)}: ${run.stderr}`);
+            assert.match(run.stderr, new RegExp(`${joinTokenVariable} must hold the swarm's join token`));
+        }
     });
 });

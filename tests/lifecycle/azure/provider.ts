@@ -20,6 +20,7 @@ const behaviours: Record<string, Behaviour> = {
     "azure-native:compute:VirtualMachine": compute.virtualMachine,
     "azure-native:compute:VirtualMachineExtension": compute.virtualMachineExtension,
     "azure-native:compute:VirtualMachineScaleSet": compute.virtualMachineScaleSet,
+    "azure-native:compute:VirtualMachineRunCommandByVirtualMachine": compute.virtualMachineRunCommand,
     "azure-native:dataprotection:BackupVault": governance.backupVault,
     "azure-native:dataprotection:BackupPolicy": governance.backupPolicy,
     "azure-native:dataprotection:BackupInstance": governance.backupInstance,
@@ -28,7 +29,7 @@ const behaviours: Record<string, Behaviour> = {
 };
 
 /** What ARM never returns: write-only secrets stay in the inputs (and the state), not the outputs. */
-const writeOnly = ["protectedSettings"];
+const writeOnly = ["protectedSettings", "protectedParameters"];
 /** azure-native keeps the inputs a resource was made from in its state under this key, and diffs against them. */
 const inputsKey = "__inputs";
 

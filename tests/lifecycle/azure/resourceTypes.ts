@@ -149,6 +149,15 @@ const types: readonly ResourceType[] = [
         refused: [fixedLocation],
     },
     {
+        token: "azure-native:compute:VirtualMachineRunCommandByVirtualMachine",
+        nameInput: "runCommandName",
+        id: (inputs, name) =>
+            `${group(inputs)}/providers/Microsoft.Compute/virtualMachines/${String(inputs.vmName)}/runCommands/${name}`,
+        computed: ["instanceView"],
+        replaceOn: placed("runCommandName", "vmName"),
+        refused: [fixedLocation],
+    },
+    {
         token: "azure-native:compute:VirtualMachineScaleSet",
         nameInput: "vmScaleSetName",
         autoname: "suffix",

@@ -298,6 +298,64 @@ export const virtualMachineExtension: Behaviour = {
     update: extensionApplied,
 };
 
+// -- run commands -----------------------------------------------------------------------------
+
+/**
+ * A managed run command (Run Command v2) runs its script once per PUT, synchronously unless
+ * asyncExecution. With treatFailureAsDeploymentFailure a failing script fails the PUT with the
+ * handler's execution message and output tails; without it the PUT succeeds and only the instance
+ * view says Failed. Its VM is found by name, so an instance of a Flexible scale set is one too.
+ */
+const runCommandApplied: (operation: Operation) => Promise<Record<string, unknown>> = async ({
+    world,
+    name,
+    inputs,
+}) => {
+    const vmName = String(inputs.vmName);
+    const machine = machineOf(world, vmName);
+    if (!machine) {
+        throw new AzureError(
+            404,
+            "ResourceNotFound",
+            `The Resource 'Microsoft.Compute/virtualMachines/${vmName}' was not found.`,
+        );
+    }
+    if (machine.power !== "running") {
+        throw new AzureError(
+            409,
+            "OperationNotAllowed",
+            "Cannot modify extensions in the VM when the VM is not running.",
+        );
+    }
+    const script = inputs.source?.script;
+    if (typeof script !== "string" || script === "") {
+        throw new AzureError(400, "InvalidParameter", "The value of parameter source.script is invalid.");
+    }
+    const outcome = await machine.runCommand(name, script, inputs.parameters ?? [], inputs.protectedParameters ?? []);
+    const executionMessage =
+        outcome.executionState === "Succeeded"
+            ? "Execution completed"
+            : `Execution failed: failed to execute command: command terminated with exit status=${outcome.exitCode}`;
+    if (outcome.executionState === "Failed" && inputs.treatFailureAsDeploymentFailure === true) {
+        throw new AzureError(
+            200,
+            "VMExtensionProvisioningError",
+            `VM has reported a failure when processing extension '${name}'. Error message: "${executionMessage}\n[stdout]\n${outcome.output.trim()}\n[stderr]\n${outcome.error.trim()}"`,
+        );
+    }
+    return {
+        name,
+        type: "Microsoft.Compute/virtualMachines/runCommands",
+        provisioningState: "Succeeded",
+        instanceView: { ...outcome, executionMessage },
+    };
+};
+
+export const virtualMachineRunCommand: Behaviour = {
+    create: runCommandApplied,
+    update: runCommandApplied,
+};
+
 // -- scale sets -------------------------------------------------------------------------------
 
 function instancesOf(world: World, scaleSetId: string): StoredResource[] {

@@ -54,6 +54,8 @@ interface MachineState {
     attached: AttachedDisk[];
     /** The CustomScript handler's sequence number, one up on each enable. */
     customScriptSequence: number;
+    /** The Run Command handler's sequence number per run command, one up on each PUT. */
+    runCommandSequences?: Record<string, number>;
     /** Every boot and what it did, for the harness to read. */
     journal: string[];
 }
@@ -506,6 +508,70 @@ export class Machine {
             );
         }
     }
+
+    /**
+     * A managed run command, as the Run Command v2 handler (RunCommandHandlerLinux) runs one: the
+     * inline script saved as download/<name>/<sequence>/script.sh (0500, folder 0700) and run as
+     * root with `/bin/bash -c <path>` from that folder; named parameters, public then protected,
+     * become environment variables exactly as named, unnamed ones words after the path; stdout and
+     * stderr go to files beside it, whose tails the instance view reports.
+     */
+    async runCommand(
+        name: string,
+        script: string,
+        parameters: readonly RunCommandParameter[],
+        protectedParameters: readonly RunCommandParameter[],
+    ): Promise<RunCommandOutcome> {
+        const sequences = (this.state.runCommandSequences ??= {});
+        const sequence = (sequences[name] = (sequences[name] ?? -1) + 1);
+        this.save();
+        const download = rooted(this.paths, `/var/lib/waagent/run-command-handler/download/${name}/${sequence}`);
+        fs.mkdirSync(download, { recursive: true, mode: 0o700 });
+        const file = path.join(download, "script.sh");
+        fs.writeFileSync(file, script, { mode: 0o500 });
+        const given = [...parameters, ...protectedParameters].filter((parameter) => parameter.value);
+        const environment = Object.fromEntries(
+            given.filter((parameter) => parameter.name).map((parameter) => [parameter.name!, parameter.value!]),
+        );
+        const words = given
+            .filter((parameter) => !parameter.name)
+            .map((parameter) => ` ${parameter.value}`)
+            .join("");
+        const result = await runOnVm(
+            this.paths,
+            `/bin/bash -c '${file}${words}'`,
+            (args) => this.serviceManager(args),
+            {
+                dataRoot: this.dataRoot,
+                cwd: download,
+                stdoutFile: path.join(download, "stdout"),
+                stderrFile: path.join(download, "stderr"),
+                environment,
+            },
+        );
+        this.note(`RunCommand ${name} #${sequence} exited ${result.status}`);
+        const tail = (text: string) => text.slice(-4096);
+        return {
+            executionState: result.status === 0 ? "Succeeded" : "Failed",
+            exitCode: result.status ?? -1,
+            output: tail(result.stdout),
+            error: tail(result.stderr),
+        };
+    }
+}
+
+/** A name and a value, as a run command's parameters and protected parameters are given. */
+export interface RunCommandParameter {
+    readonly name?: string;
+    readonly value?: string;
+}
+
+/** What a managed run command reports in its instance view once the handler is done. */
+export interface RunCommandOutcome {
+    readonly executionState: "Succeeded" | "Failed";
+    readonly exitCode: number;
+    readonly output: string;
+    readonly error: string;
 }
 
 interface CloudConfig {

@@ -93,6 +93,8 @@ export async function runOnVm(
         readonly stderrFile?: string;
         /** The VM's /var/lib/docker (the data disk's mount), seen at that path by the script. */
         readonly dataRoot?: string;
+        /** Variables the script inherits beyond this process's own, as a handler sets them. */
+        readonly environment?: Readonly<Record<string, string>>;
     } = {},
 ): Promise<CommandResult> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "adh-vm-shell-"));
@@ -140,7 +142,10 @@ export async function runOnVm(
         command,
         options.dataRoot ?? "",
     ]);
-    const child = spawn(wrapper, wrapped, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(wrapper, wrapped, {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, ...options.environment },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
