@@ -47,6 +47,23 @@ export default tseslint.config(
         },
     },
     {
+        // The Azure client serves the preflight and the tool alike: it knows neither.
+        files: ["azure/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        {
+                            regex: "^\\.\\./",
+                            message: "azure/ imports nothing of the project: config/azure and cli/ both use it",
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
         // Components take Pulumi inputs; stack.ts alone turns config into them.
         files: ["components/**/*.ts"],
         rules: {

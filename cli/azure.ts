@@ -1,27 +1,23 @@
-import type { ComputeManagementClient } from "@azure/arm-compute";
-import type { TokenCredential } from "@azure/core-auth";
+import { computeClient, ResourceManagerAccess, restClient } from "../azure/clients";
 import { powerStateOf } from "../catalogue/powerState";
 import { CliError } from "./errors";
 import { VmReference } from "./outputs";
 
-/**
- * Resource Manager as the official SDK reaches it: `@azure/identity`'s default credential (which
- * picks up `az login`, a service principal's environment, or a managed identity) and
- * `@azure/arm-compute`. AZURE_RESOURCE_MANAGER_ENDPOINT points both at another cloud's Resource
- * Manager (https://management.chinacloudapi.cn, say).
- */
-export interface AzureContext {
-    readonly endpoint: string;
-    /** Made on first use: the SDK is loaded only by the verbs that call Azure. */
-    credential(): Promise<TokenCredential>;
-}
+/** Resource Manager as the tool reaches it: the same SDK clients as the preflight, another login. */
+export type AzureContext = ResourceManagerAccess;
 
+/**
+ * `@azure/identity`'s default credential (which picks up `az login`, a service principal's
+ * environment, or a managed identity), loaded on first use: only the verbs that call Azure load the
+ * SDK. AZURE_RESOURCE_MANAGER_ENDPOINT points the tool at another cloud's Resource Manager
+ * (https://management.chinacloudapi.cn, say). Power operations poll for minutes: no call bounds.
+ */
 export function azureContext(environment: NodeJS.ProcessEnv = process.env): AzureContext {
     const endpoint = (environment.AZURE_RESOURCE_MANAGER_ENDPOINT || "https://management.azure.com").replace(
         /\/+$/,
         "",
     );
-    let credential: Promise<TokenCredential> | undefined;
+    let credential: ReturnType<AzureContext["credential"]> | undefined;
     return {
         endpoint,
         credential() {
@@ -29,14 +25,6 @@ export function azureContext(environment: NodeJS.ProcessEnv = process.env): Azur
             return credential;
         },
     };
-}
-
-async function computeClient(azure: AzureContext, subscriptionId: string): Promise<ComputeManagementClient> {
-    const { ComputeManagementClient } = await import("@azure/arm-compute");
-    return new ComputeManagementClient(await azure.credential(), subscriptionId, {
-        endpoint: azure.endpoint,
-        credentials: { scopes: [`${azure.endpoint}/.default`] },
-    });
 }
 
 /** Turns the SDK's failures into what the operator should do. */
@@ -97,11 +85,9 @@ export async function snapshotDisk(
         throw new CliError(`dataDiskId ${JSON.stringify(diskId)} is not a disk's resource id`);
     }
     await explained(`creating resource group ${target.resourceGroup}`, async () => {
-        const { getClient } = await import("@azure-rest/core-client");
-        const rest = getClient(azure.endpoint, await azure.credential(), {
-            credentials: { scopes: [`${azure.endpoint}/.default`] },
-        });
-        const answer = await rest
+        const answer = await (
+            await restClient(azure)
+        )
             .path(
                 "/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}",
                 subscriptionId,

@@ -1,47 +1,29 @@
+import type { ComputeManagementClient } from "@azure/arm-compute";
+import type { SubscriptionClient } from "@azure/arm-resources-subscriptions";
+import { allPages, asked, askedOrAbsent } from "../../azure/failures";
 import { ExtensionHandler, MarketplaceImage } from "../../catalogue/provisioners";
-import { ArmLimits, armGet, ResourceManagerCloud } from "./resourceManager";
+import { ResourceManagerCloud } from "./resourceManager";
 import { readVmSizes, VmSize } from "./vmSizes";
 
-/** The Compute API version for image and extension listings (any recent one answers the same shape). */
-const computeApiVersion = "2024-07-01";
-/** Resource SKUs has one current API version. */
-const skusApiVersion = "2021-07-01";
-
-/** Resource Manager for one subscription, with the provider's token. */
+/** Resource Manager for one subscription, with the provider's identity, through the official SDK. */
 export interface CatalogueSource {
     readonly cloud: ResourceManagerCloud;
-    readonly token: string;
     readonly subscriptionId: string;
-    readonly limits: ArmLimits;
+    /** Made on first use, once. */
+    compute(): Promise<ComputeManagementClient>;
+    subscriptions(): Promise<SubscriptionClient>;
 }
-
-function computeUrl(source: CatalogueSource, path: string, query: string): string {
-    const subscription = encodeURIComponent(source.subscriptionId);
-    return `${source.cloud.endpoint}/subscriptions/${subscription}/providers/Microsoft.Compute/${path}?${query}`;
-}
-
-/** Subscriptions' API version for the list of locations. */
-const locationsApiVersion = "2022-12-01";
 
 /**
  * The regions this subscription can deploy to, as Resource Manager lists them (`GET .../locations`):
  * physical regions only, since a logical one (a geography such as `asia`) holds no VM.
  */
 export async function listRegions(source: CatalogueSource): Promise<string[]> {
-    const subscription = encodeURIComponent(source.subscriptionId);
-    const answer = await armGet(
-        {
-            description: "the regions of this subscription",
-            url: `${source.cloud.endpoint}/subscriptions/${subscription}/locations?api-version=${locationsApiVersion}`,
-            token: source.token,
-        },
-        source.limits,
+    const client = await source.subscriptions();
+    const regions = await asked("the regions of this subscription", () =>
+        allPages(client.subscriptions.listLocations(source.subscriptionId)),
     );
-    const body = answer.body as { value?: { name?: unknown; metadata?: { regionType?: unknown } }[] };
-    if (answer.status !== 200 || !Array.isArray(body.value)) {
-        throw new Error(`the list of regions answered HTTP ${answer.status}`);
-    }
-    return body.value
+    return regions
         .filter((region) => region.metadata?.regionType === undefined || region.metadata.regionType === "Physical")
         .map((region) => region.name)
         .filter((name): name is string => typeof name === "string");
@@ -49,35 +31,11 @@ export async function listRegions(source: CatalogueSource): Promise<string[]> {
 
 /** The region's VM sizes as this subscription sees them (`GET .../skus`, every page). */
 export async function listVmSizes(source: CatalogueSource, location: string): Promise<VmSize[]> {
-    const entries: unknown[] = [];
-    let url: string | undefined = computeUrl(
-        source,
-        "skus",
-        `api-version=${skusApiVersion}&$filter=${encodeURIComponent(`location eq '${location}'`)}`,
+    const client = await source.compute();
+    const entries = await asked(`the VM sizes offered in ${location}`, () =>
+        allPages(client.resourceSkus.list({ filter: `location eq '${location}'` })),
     );
-    while (url) {
-        const page = await armGet(
-            { description: `the VM sizes offered in ${location}`, url, token: source.token },
-            source.limits,
-        );
-        const body = page.body as { value?: unknown[]; nextLink?: string | null };
-        entries.push(...(body.value ?? []));
-        url = body.nextLink ?? undefined;
-    }
-    return readVmSizes(entries as Parameters<typeof readVmSizes>[0], location);
-}
-
-const segment = encodeURIComponent;
-
-/** The version names Azure lists for an artifact in the region; none when it answers 404 (NotFound). */
-async function listVersions(source: CatalogueSource, description: string, path: string): Promise<string[]> {
-    const answer = await armGet(
-        { description, url: computeUrl(source, path, `api-version=${computeApiVersion}`), token: source.token },
-        source.limits,
-    );
-    return answer.status === 200 && Array.isArray(answer.body)
-        ? answer.body.map((entry: { name?: unknown }) => (typeof entry.name === "string" ? entry.name : ""))
-        : [];
+    return readVmSizes(entries, location);
 }
 
 /** True when the image has at least one version in the region. */
@@ -86,13 +44,12 @@ export async function imagePublished(
     location: string,
     image: MarketplaceImage,
 ): Promise<boolean> {
-    const versions = await listVersions(
-        source,
+    const client = await source.compute();
+    const versions = await askedOrAbsent(
         `the versions of ${image.publisher}:${image.offer}:${image.sku} in ${location}`,
-        `locations/${segment(location)}/publishers/${segment(image.publisher)}/artifacttypes/vmimage/offers/` +
-            `${segment(image.offer)}/skus/${segment(image.sku)}/versions`,
+        () => client.virtualMachineImages.list(location, image.publisher, image.offer, image.sku),
     );
-    return versions.length > 0;
+    return (versions ?? []).length > 0;
 }
 
 /**
@@ -104,13 +61,14 @@ export async function handlerPublished(
     location: string,
     handler: ExtensionHandler,
 ): Promise<boolean> {
-    const versions = await listVersions(
-        source,
+    const client = await source.compute();
+    const versions = await askedOrAbsent(
         `the versions of the ${handler.publisher}/${handler.type} extension in ${location}`,
-        `locations/${segment(location)}/publishers/${segment(handler.publisher)}/artifacttypes/vmextension/types/` +
-            `${segment(handler.type)}/versions`,
+        () => client.virtualMachineExtensionImages.listVersions(location, handler.publisher, handler.type),
     );
-    return versions.some(
-        (version) => version === handler.typeHandlerVersion || version.startsWith(`${handler.typeHandlerVersion}.`),
-    );
+    return (versions ?? [])
+        .map((version) => version.name ?? "")
+        .some(
+            (version) => version === handler.typeHandlerVersion || version.startsWith(`${handler.typeHandlerVersion}.`),
+        );
 }

@@ -1,9 +1,6 @@
+import { askedOrAbsent } from "../../azure/failures";
 import { ConfigProblem } from "../errors";
 import { CatalogueSource } from "./catalogue";
-import { armGet } from "./resourceManager";
-
-/** Disks and snapshots answer the same shape in every recent Compute disk API version. */
-const diskApiVersion = "2024-03-02";
 
 /** What the preflight needs to know of a restore source: where it is and how big. */
 export interface DiskSourceFacts {
@@ -11,27 +8,30 @@ export interface DiskSourceFacts {
     readonly sizeGb: number;
 }
 
+/** `/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Compute/{snapshots|disks}/{name}`, read. */
+const diskResourceId =
+    /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/(snapshots|disks)\/([^/]+)$/i;
+
 /** A snapshot or disk as Resource Manager describes it; undefined when it answers 404. */
 export async function describeDiskSource(
     source: CatalogueSource,
     resourceId: string,
 ): Promise<DiskSourceFacts | undefined> {
-    const answer = await armGet(
-        {
-            description: `the restore source ${resourceId.split("/").pop()}`,
-            url: `${source.cloud.endpoint}${resourceId}?api-version=${diskApiVersion}`,
-            token: source.token,
-        },
-        source.limits,
+    const [, group, kind, name] = diskResourceId.exec(resourceId) ?? [];
+    if (!group || !kind || !name) {
+        throw new Error(`${resourceId} is not the id of a snapshot or a managed disk`);
+    }
+    const client = await source.compute();
+    const found = await askedOrAbsent(`the restore source ${name}`, () =>
+        kind.toLowerCase() === "snapshots" ? client.snapshots.get(group, name) : client.disks.get(group, name),
     );
-    if (answer.status === 404) {
+    if (!found) {
         return undefined;
     }
-    const body = answer.body as { location?: unknown; properties?: { diskSizeGB?: unknown } };
-    if (typeof body.location !== "string" || typeof body.properties?.diskSizeGB !== "number") {
+    if (typeof found.location !== "string" || typeof found.diskSizeGB !== "number") {
         throw new Error(`GET ${resourceId} answered without a location and a diskSizeGB`);
     }
-    return { location: body.location, sizeGb: body.properties.diskSizeGB };
+    return { location: found.location, sizeGb: found.diskSizeGB };
 }
 
 /**

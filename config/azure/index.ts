@@ -1,5 +1,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
+import { preflightBounds } from "../../azure/bounds";
+import { computeClient, fixedTokenCredential, ResourceManagerAccess, subscriptionClient } from "../../azure/clients";
 import { Provisioner, provisionerCatalogue, provisioners } from "../../catalogue/provisioners";
 import { ScaleSetInstance } from "../../catalogue/scaleSetInstance";
 import { StackConfig } from "..";
@@ -9,7 +11,7 @@ import { CatalogueSource, handlerPublished, imagePublished, listRegions, listVmS
 import { judgeDiskShrink, judgeDiskSource } from "./diskSource";
 import { hostStopped } from "./powerState";
 import { chooseProvisioner, existingProvisioner } from "./provisionerChoice";
-import { CloudSettings, defaultArmLimits, resolveCloud } from "./resourceManager";
+import { CloudSettings, resolveCloud } from "./resourceManager";
 import { scaleSetInstances } from "./scaleSetInstances";
 import { DiskControllerType, judgeVmSize, sizeNeeds } from "./vmSizes";
 
@@ -118,12 +120,13 @@ export async function runPreflight(config: StackConfig, world: PreflightWorld = 
         !config.host.dataDiskSource && typeof previous.dataDiskId === "string"
             ? judgeDiskShrink(source, previous.dataDiskId, config.host.dataDiskSizeGb)
             : Promise.resolve([]);
+    // They run side by side and are awaited in turn: one may fail while another is awaited, which is
+    // no unhandled rejection. In a region that is not there, every other answer is beside the point.
+    for (const pending of [catalogue, stopped, diskSourceProblems, shrinkProblems]) {
+        pending.catch(() => undefined);
+    }
     const regionProblem = judgeRegion(config, await regions);
     if (regionProblem) {
-        // In a region that is not there every other answer is beside the point.
-        for (const pending of [catalogue, stopped, diskSourceProblems, shrinkProblems]) {
-            pending.catch(() => undefined);
-        }
         throw new PreflightError(
             `Azure has no region ${location} for this stack (Resource Manager at ${source.cloud.endpoint}, ` +
                 `subscription ${source.subscriptionId}); nothing was created:\n` +
@@ -265,5 +268,17 @@ async function catalogueSource(world: PreflightWorld): Promise<CatalogueSource> 
     const cloud = await resolveCloud(world.cloud).catch((error: unknown) => {
         throw fail("find Resource Manager's endpoint", error);
     });
-    return { cloud, token: identity.token, subscriptionId: identity.subscriptionId, limits: defaultArmLimits };
+    const access: ResourceManagerAccess = {
+        endpoint: cloud.endpoint,
+        credential: async () => fixedTokenCredential(identity.token),
+        bounds: preflightBounds,
+    };
+    let compute: ReturnType<CatalogueSource["compute"]> | undefined;
+    let subscriptions: ReturnType<CatalogueSource["subscriptions"]> | undefined;
+    return {
+        cloud,
+        subscriptionId: identity.subscriptionId,
+        compute: () => (compute ??= computeClient(access, identity.subscriptionId)),
+        subscriptions: () => (subscriptions ??= subscriptionClient(access)),
+    };
 }

@@ -1,6 +1,6 @@
+import { asked } from "../../azure/failures";
 import { powerStateOf, stoppedPowerStates } from "../../catalogue/powerState";
 import { CatalogueSource } from "./catalogue";
-import { armGet } from "./resourceManager";
 
 /**
  * Whether the existing host's VM is deallocated (by `azure-docker-host stop` or its auto-shutdown),
@@ -9,15 +9,16 @@ import { armGet } from "./resourceManager";
  */
 export async function hostStopped(source: CatalogueSource, vmId: string, stack: string): Promise<string | undefined> {
     try {
-        const answer = await armGet(
-            {
-                description: `the power state of VM ${vmId.split("/").pop()}`,
-                url: `${source.cloud.endpoint}${vmId}/instanceView?api-version=2024-07-01`,
-                token: source.token,
-            },
-            source.limits,
+        const [, group, name] =
+            /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/virtualMachines\/([^/]+)$/i.exec(vmId) ?? [];
+        if (!group || !name) {
+            return undefined;
+        }
+        const client = await source.compute();
+        const view = await asked(`the power state of VM ${name}`, () =>
+            client.virtualMachines.instanceView(group, name),
         );
-        const power = powerStateOf((answer.body as { statuses?: { code?: unknown }[] } | undefined)?.statuses);
+        const power = powerStateOf(view.statuses);
         return power !== undefined && stoppedPowerStates.includes(power)
             ? `the VM is ${power}: run \`azure-docker-host start --stack ${stack}\``
             : undefined;

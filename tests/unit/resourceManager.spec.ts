@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { azureError, resolveCloud, retryAfterSeconds } from "../../config/azure/resourceManager";
+import { azureError, retryAfterSeconds } from "../../azure/bounds";
+import { resolveCloud } from "../../config/azure/resourceManager";
 
 describe("Resource Manager client", () => {
     it("finds each cloud's endpoint by the names the azure-native provider accepts; an unknown name means public", async () => {
