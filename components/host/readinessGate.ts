@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { canDial, dialState, reconciledProvider } from "../dynamic/reconciled";
+import { DaemonArgs, DaemonResource } from "../dynamic/resource";
 import {
     certificateFingerprint,
     defaultPoll,
@@ -8,11 +9,8 @@ import {
     servedCertificatePem,
     waitForDocker,
 } from "../engine";
-import { ClientTlsBundle, dialInputs } from "../pki/bundles";
 
-export interface ReadinessGateArgs {
-    readonly endpoint: pulumi.Input<{ readonly host: string; readonly port: number }>;
-    readonly client: ClientTlsBundle;
+export interface ReadinessGateArgs extends DaemonArgs {
     /** The certificate the daemon must serve: the gate waits while it serves any other. */
     readonly serverCertPem: pulumi.Input<string>;
     readonly timeoutSeconds: pulumi.Input<number>;
@@ -88,29 +86,25 @@ export const readinessGateProvider = reconciledProvider<GateInputs, GateOutputs>
  * The docker provider pings its host as soon as the host is known and does not retry, so its host
  * must come from this gate's output (data flow) rather than from a dependsOn it may not honour.
  */
-export class DockerReadinessGate extends pulumi.dynamic.Resource {
+export class DockerReadinessGate extends DaemonResource {
     /** Known only once the daemon has answered: what everything after the gate dials. */
     declare readonly host: pulumi.Output<string>;
     declare readonly port: pulumi.Output<number>;
     declare readonly apiVersion: pulumi.Output<string>;
 
     constructor(name: string, args: ReadinessGateArgs, opts?: pulumi.CustomResourceOptions) {
-        const inputs: Record<Exclude<keyof GateInputs, "stoppedHint">, pulumi.Input<string | number>> & {
+        // Every input the provider reads, beside the dial inputs the base adds.
+        const own: Record<
+            Exclude<keyof GateInputs, "stoppedHint" | keyof DialInputs>,
+            pulumi.Input<string | number>
+        > & {
             readonly stoppedHint?: pulumi.Input<string>;
         } = {
-            ...dialInputs(args.endpoint, args.client),
             serverCertPem: args.serverCertPem,
             timeoutSeconds: args.timeoutSeconds,
             revision: args.revision,
             ...(args.stoppedHint === undefined ? {} : { stoppedHint: args.stoppedHint }),
         };
-        super(
-            readinessGateProvider,
-            name,
-            { ...inputs, apiVersion: undefined },
-            { ...opts, additionalSecretOutputs: ["clientKeyPem"] },
-            "azure-docker-host",
-            "DockerReadinessGate",
-        );
+        super(readinessGateProvider, "DockerReadinessGate", name, args, { ...own, apiVersion: undefined }, opts);
     }
 }

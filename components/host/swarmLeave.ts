@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { canDial, dialState, reconciledProvider } from "../dynamic/reconciled";
+import { DaemonArgs, DaemonResource } from "../dynamic/resource";
 import { describeSwarm, DialInputs, engineClientOf, leaveSwarm } from "../engine";
-import { ClientTlsBundle, dialInputs } from "../pki/bundles";
 
-export interface SwarmLeaveArgs {
-    /** The daemon as it is before this update's provisioning: the host's name and port. */
-    readonly endpoint: pulumi.Input<{ readonly host: string; readonly port: number }>;
-    readonly client: ClientTlsBundle;
+/** The daemon as it is before this update's provisioning: the host's name and port. */
+export interface SwarmLeaveArgs extends DaemonArgs {
     /** Whether the host is meant to be a swarm manager; when it is not, it leaves any swarm. */
     readonly swarm: pulumi.Input<boolean>;
 }
@@ -69,17 +67,11 @@ export const swarmLeaveProvider = reconciledProvider<LeaveInputs, LeaveOutputs>(
  * Makes the host leave its swarm when the swarm is turned off, ahead of the provisioning that
  * turns live-restore back on: the provisioning depends on it, so it always runs first.
  */
-export class SwarmLeave extends pulumi.dynamic.Resource {
+export class SwarmLeave extends DaemonResource {
     declare readonly outcome: pulumi.Output<string>;
 
     constructor(name: string, args: SwarmLeaveArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            swarmLeaveProvider,
-            name,
-            { ...dialInputs(args.endpoint, args.client), swarm: args.swarm, outcome: undefined },
-            { ...opts, additionalSecretOutputs: ["clientKeyPem"] },
-            "azure-docker-host",
-            "SwarmLeave",
-        );
+        const own = { swarm: args.swarm, outcome: undefined };
+        super(swarmLeaveProvider, "SwarmLeave", name, args, own, opts);
     }
 }

@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { canDial, dialState, reconciledProvider } from "../dynamic/reconciled";
-import { DialInputs, DockerEndpoint, engineClientOf, readPidsLimit, setPidsLimit } from "../engine";
-import { ClientTlsBundle, dialInputs } from "../pki/bundles";
+import { DaemonArgs, DaemonResource } from "../dynamic/resource";
+import { DialInputs, engineClientOf, readPidsLimit, setPidsLimit } from "../engine";
 
-export interface ContainerPidsLimitArgs {
-    readonly endpoint: pulumi.Input<DockerEndpoint>;
-    readonly client: ClientTlsBundle;
+export interface ContainerPidsLimitArgs extends DaemonArgs {
     readonly containerId: pulumi.Input<string>;
     readonly pidsLimit: pulumi.Input<number>;
 }
@@ -50,21 +48,14 @@ export const containerPidsLimitProvider = reconciledProvider<LimitInputs, LimitO
  * A cgroup pids limit for one container. The docker provider's Container has no pids_limit, yet a
  * fork bomb in a container must not take the host down (CIS Docker Benchmark 5.28).
  */
-export class ContainerPidsLimit extends pulumi.dynamic.Resource {
+export class ContainerPidsLimit extends DaemonResource {
     declare readonly pidsLimit: pulumi.Output<number>;
 
     constructor(name: string, args: ContainerPidsLimitArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            containerPidsLimitProvider,
-            name,
-            {
-                ...dialInputs(args.endpoint, args.client),
-                containerId: args.containerId,
-                pidsLimit: args.pidsLimit,
-            },
-            { ...opts, additionalSecretOutputs: ["clientKeyPem"] },
-            "azure-docker-host",
-            "ContainerPidsLimit",
-        );
+        const own = {
+            containerId: args.containerId,
+            pidsLimit: args.pidsLimit,
+        };
+        super(containerPidsLimitProvider, "ContainerPidsLimit", name, args, own, opts);
     }
 }

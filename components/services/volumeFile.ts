@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { canDial, dialState, reconciledProvider } from "../dynamic/reconciled";
-import { DialInputs, DockerEndpoint, engineClientOf, readVolumeFile, writeVolumeFiles } from "../engine";
-import { ClientTlsBundle, dialInputs } from "../pki/bundles";
+import { DaemonArgs, DaemonResource } from "../dynamic/resource";
+import { DialInputs, engineClientOf, readVolumeFile, writeVolumeFiles } from "../engine";
 
-export interface VolumeFileArgs {
-    readonly endpoint: pulumi.Input<DockerEndpoint>;
-    readonly client: ClientTlsBundle;
+export interface VolumeFileArgs extends DaemonArgs {
     /** The volume to write into; it must exist. */
     readonly volume: pulumi.Input<string>;
     /** An image on the daemon to create the throwaway writer container from (the service's own). */
@@ -78,27 +76,20 @@ export const volumeFileProvider = reconciledProvider<FileInputs, FileOutputs>({
  * mode before the service's container starts, so that container can mount the volume read-only
  * on a read-only root. The content is a secret in state; only its revision is an output.
  */
-export class VolumeFile extends pulumi.dynamic.Resource {
+export class VolumeFile extends DaemonResource {
     declare readonly revision: pulumi.Output<string>;
 
     constructor(name: string, args: VolumeFileArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            volumeFileProvider,
-            name,
-            {
-                ...dialInputs(args.endpoint, args.client),
-                volume: args.volume,
-                image: args.image,
-                fileName: args.fileName,
-                content: pulumi.secret(args.content),
-                uid: args.uid,
-                gid: args.gid,
-                mode: args.mode,
-                revision: undefined,
-            },
-            { ...opts, additionalSecretOutputs: ["clientKeyPem", "content"] },
-            "azure-docker-host",
-            "VolumeFile",
-        );
+        const own = {
+            volume: args.volume,
+            image: args.image,
+            fileName: args.fileName,
+            content: pulumi.secret(args.content),
+            uid: args.uid,
+            gid: args.gid,
+            mode: args.mode,
+            revision: undefined,
+        };
+        super(volumeFileProvider, "VolumeFile", name, args, own, opts, ["content"]);
     }
 }

@@ -1,12 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { canDial, dialState, reconciledProvider } from "../dynamic/reconciled";
-import { describeSwarm, DialInputs, DockerEndpoint, engineClientOf, ensureSwarmManager } from "../engine";
-import { ClientTlsBundle, dialInputs } from "../pki/bundles";
+import { DaemonArgs, DaemonResource } from "../dynamic/resource";
+import { describeSwarm, DialInputs, engineClientOf, ensureSwarmManager } from "../engine";
 
-export interface SwarmManagerArgs {
-    /** The host's daemon, from the readiness gate. */
-    readonly endpoint: pulumi.Input<DockerEndpoint>;
-    readonly client: ClientTlsBundle;
+export interface SwarmManagerArgs extends DaemonArgs {
     /** The host's private IP: what workers dial (2377) on the virtual network. */
     readonly advertiseAddress: pulumi.Input<string>;
     /** Where overlay networks take their subnets; fixed when the swarm is created. */
@@ -74,28 +71,21 @@ export const swarmManagerProvider = reconciledProvider<ManagerInputs, ManagerOut
  * everything else: initialised once, read ever after (a daemon already managing a swarm is not
  * initialised again), handing out the join tokens as secrets.
  */
-export class SwarmManager extends pulumi.dynamic.Resource {
+export class SwarmManager extends DaemonResource {
     declare readonly managerAddress: pulumi.Output<string>;
     declare readonly workerToken: pulumi.Output<string>;
     declare readonly nodeId: pulumi.Output<string>;
 
     constructor(name: string, args: SwarmManagerArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            swarmManagerProvider,
-            name,
-            {
-                ...dialInputs(args.endpoint, args.client),
-                advertiseAddress: args.advertiseAddress,
-                defaultAddressPool: args.defaultAddressPool,
-                revision: args.revision,
-                nodeId: undefined,
-                managerAddress: undefined,
-                workerToken: undefined,
-                managerToken: undefined,
-            },
-            { ...opts, additionalSecretOutputs: ["clientKeyPem", "workerToken", "managerToken"] },
-            "azure-docker-host",
-            "SwarmManager",
-        );
+        const own = {
+            advertiseAddress: args.advertiseAddress,
+            defaultAddressPool: args.defaultAddressPool,
+            revision: args.revision,
+            nodeId: undefined,
+            managerAddress: undefined,
+            workerToken: undefined,
+            managerToken: undefined,
+        };
+        super(swarmManagerProvider, "SwarmManager", name, args, own, opts, ["workerToken", "managerToken"]);
     }
 }

@@ -1,19 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { canDial, dialState, reconciledProvider } from "../dynamic/reconciled";
+import { DaemonArgs, DaemonResource } from "../dynamic/resource";
 import {
     DialInputs,
-    DockerEndpoint,
     engineClientOf,
     listNodes,
     pruneDownWorkers,
     waitForDepartedDown,
     waitForWorkersReady,
 } from "../engine";
-import { ClientTlsBundle, dialInputs } from "../pki/bundles";
 
-export interface SwarmMembershipArgs {
-    readonly endpoint: pulumi.Input<DockerEndpoint>;
-    readonly client: ClientTlsBundle;
+export interface SwarmMembershipArgs extends DaemonArgs {
     /** The scale set's capacity: every change of it is followed by a reconcile. */
     readonly workers: pulumi.Input<number>;
     /** Changes when the scale set does. */
@@ -88,24 +85,17 @@ export const swarmMembershipProvider = reconciledProvider<MembershipInputs, Memb
  * a worker leaves the swarm when Azure schedules its removal (its terminate notification), and is
  * then "down" until someone deletes the node; this is that someone. Managers are never touched.
  */
-export class SwarmMembership extends pulumi.dynamic.Resource {
+export class SwarmMembership extends DaemonResource {
     declare readonly removed: pulumi.Output<string[]>;
 
     constructor(name: string, args: SwarmMembershipArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            swarmMembershipProvider,
-            name,
-            {
-                ...dialInputs(args.endpoint, args.client),
-                workers: args.workers,
-                scaleSetRevision: args.scaleSetRevision,
-                ...(args.instances === undefined ? {} : { instances: args.instances }),
-                ...(args.rejoined === undefined ? {} : { rejoined: args.rejoined }),
-                removed: undefined,
-            },
-            { ...opts, additionalSecretOutputs: ["clientKeyPem"] },
-            "azure-docker-host",
-            "SwarmMembership",
-        );
+        const own = {
+            workers: args.workers,
+            scaleSetRevision: args.scaleSetRevision,
+            ...(args.instances === undefined ? {} : { instances: args.instances }),
+            ...(args.rejoined === undefined ? {} : { rejoined: args.rejoined }),
+            removed: undefined,
+        };
+        super(swarmMembershipProvider, "SwarmMembership", name, args, own, opts);
     }
 }
