@@ -5,18 +5,42 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { projectRoot, Toolchain } from "./toolchain";
 
-/** The program's files, copied into each lifecycle workspace as ProgramTest copies a program. */
+/**
+ * The project's top-level files and folders that `entry` reaches through relative imports, so a
+ * folder the program starts to import is copied without anyone listing it.
+ */
+function importedTopLevel(root: string, entry: string): string[] {
+    const seen = new Set<string>();
+    const reached = new Set<string>();
+    const queue = [path.join(root, entry)];
+    for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+        if (seen.has(file)) {
+            continue;
+        }
+        seen.add(file);
+        reached.add(path.relative(root, file).split(path.sep)[0]!);
+        const source = fs.readFileSync(file, "utf8");
+        for (const [, specifier] of source.matchAll(/(?:\bfrom\s+|\brequire\(\s*|\bimport\(\s*)["'](\.[^"']*)["']/g)) {
+            const base = path.resolve(path.dirname(file), specifier!);
+            const resolved = [`${base}.ts`, path.join(base, "index.ts")].find((candidate) => fs.existsSync(candidate));
+            if (resolved) {
+                queue.push(resolved);
+            }
+        }
+    }
+    return [...reached].sort();
+}
+
+/**
+ * The program's files, copied into each lifecycle workspace as ProgramTest copies a program: the
+ * project's files, the mongodb image's build context, and every source index.ts imports.
+ */
 const programFiles = [
     "Pulumi.yaml",
     "package.json",
     "tsconfig.json",
-    "index.ts",
-    "stack.ts",
-    "promiseStacks.ts",
-    "catalogue",
-    "components",
-    "config",
     "images",
+    ...importedTopLevel(projectRoot, "index.ts"),
 ];
 
 export interface CommandOutcome {
