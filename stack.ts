@@ -121,6 +121,7 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
               adminUsername: settings.adminUsername,
               sshPublicKey: host.sshPublicKey,
               ...(deployment.scaleSetInstances ? { scaleSetInstances: deployment.scaleSetInstances } : {}),
+              hostStopped: deployment.stoppedHint !== undefined,
           })
         : undefined;
 

@@ -36,6 +36,8 @@ export interface SwarmArgs {
      * (preflight off) departed workers stay in the node list, and one removed by hand is not rejoined.
      */
     readonly scaleSetInstances?: (scaleSetId: string) => Promise<ScaleSetInstance[]>;
+    /** The preflight found the host deallocated: its daemon is not asked for the swarm's nodes. */
+    readonly hostStopped?: boolean;
 }
 
 /**
@@ -130,18 +132,19 @@ export class Swarm extends pulumi.ComponentResource {
         const lister = args.scaleSetInstances;
         // Read once the scale set's update is done: the instances it has kept and added.
         const instances = lister ? scaleSet.id.apply((id) => lister(id)) : undefined;
-        const rejoined = instances
-            ? rejoinUnjoinedWorkers(`${name}-rejoin`, {
-                  instances,
-                  endpoint: args.endpoint,
-                  client: args.client,
-                  managerAddress: this.manager.managerAddress,
-                  workerToken: this.manager.workerToken,
-                  resourceGroupName: args.resourceGroupName,
-                  location: args.location,
-                  parent: this,
-              })
-            : undefined;
+        const rejoined =
+            instances && !args.hostStopped
+                ? rejoinUnjoinedWorkers(`${name}-rejoin`, {
+                      instances,
+                      endpoint: args.endpoint,
+                      client: args.client,
+                      managerAddress: this.manager.managerAddress,
+                      workerToken: this.manager.workerToken,
+                      resourceGroupName: args.resourceGroupName,
+                      location: args.location,
+                      parent: this,
+                  })
+                : undefined;
         new SwarmMembership(
             `${name}-membership`,
             {
