@@ -1,7 +1,7 @@
 // Benchmark: what the program costs on top of the Pulumi packages it imports.
 //  (a) tsc type-check time of the whole project vs a one-file program with the same @pulumi imports;
 //  (b) wall time and peak memory of evaluating index.ts under mocks vs an empty program under mocks
-//      that loads the same @pulumi modules;
+//      that loads the same @pulumi modules, each beside the harness's Resource Manager stand-in;
 //  (c) the same evaluation of index.ts with ts-node type-checking (Pulumi's default) vs transpile-only
 //      (what tsconfig's `noCheck` selects), after checking that the type-checking mode really checks.
 //  (e) the same evaluation with 0, 3 and 50 swarm workers: flat is the target, since the workers
