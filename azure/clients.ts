@@ -17,7 +17,11 @@ export interface ResourceManagerAccess {
     readonly bounds?: CallBounds;
 }
 
-/** A token someone else obtained (the azure-native provider's), as the SDK takes a credential. */
+/**
+ * A token someone else obtained (the azure-native provider's), as the SDK takes a credential. Its
+ * real expiry is not known here; the preflight's calls take seconds, and the SDK's bearer policy
+ * only needs to see a token that will not expire under them.
+ */
 export function fixedTokenCredential(token: string, lifetimeMs = 30 * 60_000): TokenCredential {
     const issued = Date.now();
     return {
