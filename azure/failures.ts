@@ -51,10 +51,11 @@ export function callFailure(description: string, error: unknown): Error {
     const what = answered(status, error.code, error.message);
     if (status === 429) {
         const wait = retryAfterSeconds(error.response?.headers.get("retry-after") ?? undefined);
+        // The SDK retries a 429 only after a Retry-After (a long one ends as ThrottledTooLong above).
         return said(
             method,
             url,
-            `${what} again after one retry`,
+            wait === undefined ? what : `${what} again after one retry`,
             `Azure is throttling this subscription's reads${wait === undefined ? "" : `; it asks to wait ${wait} s`}: run again later`,
         );
     }
