@@ -1,7 +1,7 @@
 import * as compute from "@pulumi/azure-native/compute";
 import * as pulumi from "@pulumi/pulumi";
 import { ScaleSetInstance } from "../../catalogue/scaleSetInstance";
-import { DockerEndpoint, EngineClient, listNodes, SwarmNode } from "../engine";
+import { DockerEndpoint, engineClientOf, listNodes, SwarmNode } from "../engine";
 import { ClientTlsBundle } from "../pki/bundles";
 import { joinScript, joinTokenVariable } from "./joinScript";
 
@@ -43,10 +43,9 @@ export interface RejoinArgs {
 export function rejoinUnjoinedWorkers(name: string, args: RejoinArgs): pulumi.Output<string[] | undefined> {
     const manager = pulumi
         .all([args.endpoint, args.client.caCertPem, args.client.certPem, args.client.keyPem])
-        .apply(([endpoint, caCertPem, certPem, keyPem]): EngineClient => ({
-            endpoint: { host: endpoint.host, port: endpoint.port },
-            tls: { caCertPem, certPem, keyPem },
-        }));
+        .apply(([endpoint, caCertPem, clientCertPem, clientKeyPem]) =>
+            engineClientOf({ host: endpoint.host, port: endpoint.port, caCertPem, clientCertPem, clientKeyPem }),
+        );
     const found = pulumi.all([args.instances, manager]).apply(async ([instances, client]) => {
         if (instances.length === 0) {
             return [];
