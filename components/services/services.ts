@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DockerEndpoint, dockerUrl } from "../engine/endpoint";
 import { ClientTlsBundle } from "../pki/bundles";
 import { mongodbPort, mongodbService } from "./mongodb";
+import { declareOverlayAnchor } from "./overlayAnchor";
 import { redisPort, redisService } from "./redis";
 import { Service, ServiceArgs, ServiceTarget } from "./service";
 
@@ -21,9 +22,10 @@ export interface ServicesArgs {
 
 /**
  * The containers on the remote host: a docker provider that speaks mutual TLS to it, a private
- * network (and, in a swarm, an encrypted overlay), and the enabled services. In a swarm they stay
- * containers on the manager, where their data disk is, attached to the overlay: services on any
- * node reach them as `redis` and `mongodb`, and their data, limits and pids limits stay as they are.
+ * network (and, in a swarm, an encrypted overlay with an anchor on it), and the enabled services.
+ * In a swarm they stay containers on the manager, where their data disk is, attached to the
+ * overlay: services on any node reach them as `redis` and `mongodb`, and their data, limits and
+ * pids limits stay as they are.
  */
 export class Services extends pulumi.ComponentResource {
     readonly provider: docker.Provider;
@@ -80,6 +82,9 @@ export class Services extends pulumi.ComponentResource {
             endpoint: args.endpoint,
             client,
         };
+        if (overlay) {
+            declareOverlayAnchor(name, overlay, target, this);
+        }
         this.redisConnectionString = args.redis
             ? new Service(redisService, `${name}-redis`, { ...args.redis, target }, { parent: this }).connectionString
             : undefined;

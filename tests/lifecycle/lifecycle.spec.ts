@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { startLeftContainersPath } from "../../components/host/leftContainers";
+import { overlayAnchorName } from "../../components/services/overlayAnchor";
 import { requireRoot } from "../harness/tools";
 import { baseConfig, Lifecycle, startLifecycle, stopLifecycle } from "./harness/suite";
 import { killSession, operations } from "./harness/stack";
@@ -39,7 +40,10 @@ const swarmOn = (provisioner: string) => ({
         "azure-native:compute:VirtualMachineScaleSet::docker-workers",
         "azure-native:network:NatGateway::docker-nat",
         "azure-native:network:PublicIPAddress::docker-nat-ip",
+        "docker:index/container:Container::docker-overlay-anchor",
         "docker:index/network:Network::docker-overlay",
+        "docker:index/remoteImage:RemoteImage::docker-overlay-anchor-image",
+        "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit::docker-overlay-anchor-pids",
         "pulumi-nodejs:dynamic/azure-docker-host:SwarmManager::docker-manager",
         "pulumi-nodejs:dynamic/azure-docker-host:SwarmMembership::docker-membership",
     ],
@@ -358,7 +362,7 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                 ]);
                 const attached = overlay.trim().split(" ");
                 assert.ok(
-                    ["mongodb", "redis"].every((name) => attached.includes(name)),
+                    ["mongodb", "redis", overlayAnchorName].every((name) => attached.includes(name)),
                     overlay,
                 );
             });
@@ -468,6 +472,15 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
             });
 
             it("raises the redis and mongodb image pins: both containers replaced, their data kept", async () => {
+                // Both containers go before their replacements start: the anchor holds the overlay meanwhile.
+                const anchorRun = () =>
+                    life.operator.mustDocker([
+                        "inspect",
+                        "--format",
+                        "{{.Id}} {{.State.StartedAt}}",
+                        overlayAnchorName,
+                    ]);
+                const anchorBefore = await anchorRun();
                 config = { ...config, redisImage: "redis:7.4.3-bookworm", mongodbBaseImage: "mongo:7.0.17-jammy" };
                 report(
                     "image pins raised",
@@ -484,6 +497,7 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                 );
                 const images = await life.operator.mustDocker(["exec", "redis", "cat", "/etc/stand-in-image"]);
                 assert.strictEqual(images.trim(), "redis:7.4.3-bookworm");
+                assert.strictEqual(await anchorRun(), anchorBefore, "the anchor ran on through the replacements");
             });
 
             it(

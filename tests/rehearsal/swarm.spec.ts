@@ -6,10 +6,12 @@ import { startLeftContainersScript } from "../../components/host/leftContainers"
 import { joinScript, joinTokenVariable } from "../../components/swarm/joinScript";
 import { leaveSwarmScript } from "../../components/swarm/workerBoot";
 import { busyboxRootfsTar } from "../harness/busyboxImage";
+import { DeclaredContainer, dockerCreateFlags } from "../harness/containerRun";
 import { runAsCustomScript } from "../harness/customScript";
 import { decodeBase64, parseCloudConfig } from "../harness/declaredInputs";
 import { LocalDockerd } from "../harness/localDockerd";
 import { mocks, unwrapSecret } from "../harness/mocks";
+import { pauseImportChanges, pauseRootfsTar } from "../harness/pauseImage";
 import { ProgramRun, runProgram, validConfig } from "../harness/program";
 import { provisionHost } from "../harness/provisionedHost";
 import { kernelHasOverlayEncryption, SwarmLab } from "../harness/swarmLab";
@@ -311,6 +313,80 @@ describe("a swarm of three nodes built by the program (rehearsal)", function () 
             assert.deepStrictEqual([again.status, again.stdout], [0, ""], "nothing left to start");
         } finally {
             host.admin(["rm", "--force", "left", "stopped"]);
+        }
+    });
+
+    it("keeps the overlay's sandbox on the manager through back-to-back replacements, with the program's anchor on it", async () => {
+        const host = manager();
+        const networkId = host.admin(["network", "inspect", "--format", "{{.Id}}", overlay]).stdout.trim();
+        // The overlay driver's sandbox for this network on this node: `<epoch>-<first 10 of the id>`.
+        const sandboxes = () =>
+            fs.readdirSync(`${host.root}/exec/netns`).filter((entry) => entry.endsWith(`-${networkId.slice(0, 10)}`));
+        const onOverlay = () =>
+            host
+                .admin(["ps", "-aq", "--filter", `network=${overlay}`])
+                .stdout.split("\n")
+                .filter(Boolean);
+        const service = () =>
+            host.admin(["run", "--detach", "--name", "service", "--network", overlay, image, "sleep", "600"]);
+        // Nothing of the earlier specs on the overlay here: no service task, no container.
+        assert.strictEqual(host.admin(["service", "rm", "spread"]).status, 0);
+        await until(() => {
+            const left = onOverlay();
+            return left.length === 0 || (host.admin(["rm", "--force", ...left]), false);
+        }, "no container on the overlay");
+
+        // Without the anchor: the last container's removal takes the sandbox with it, which is the
+        // moment a replacement's start can lose the network.
+        assert.strictEqual(service().status, 0);
+        await until(() => sandboxes().length === 1, "the overlay's sandbox");
+        assert.strictEqual(host.admin(["rm", "--force", "service"]).status, 0);
+        await until(() => sandboxes().length === 0, "the sandbox gone with the last container");
+
+        const declared = run.one("docker:index/container:Container", "docker-overlay-anchor").inputs;
+        const pulled = run.one("docker:index/remoteImage:RemoteImage", "docker-overlay-anchor-image").inputs;
+        const rootfs = pauseRootfsTar();
+        try {
+            const imported = host.admin(["import", ...pauseImportChanges, rootfs.tar, String(pulled.name)]);
+            assert.strictEqual(imported.status, 0, imported.stderr);
+        } finally {
+            rootfs.dispose();
+        }
+        const anchor = host.admin([
+            "run",
+            "--detach",
+            "--name",
+            String(declared.name),
+            ...dockerCreateFlags({ volumes: [], ports: [], ...declared } as unknown as DeclaredContainer),
+            "--health-cmd",
+            (declared.healthcheck as { tests: string[] }).tests.slice(1).join(" "),
+            String(pulled.name),
+        ]);
+        assert.strictEqual(anchor.status, 0, anchor.stderr);
+        try {
+            await until(
+                () =>
+                    host.admin(["inspect", "--format", "{{.State.Status}}", String(declared.name)]).stdout.trim() ===
+                    "running",
+                "the anchor running",
+            );
+            await until(() => sandboxes().length === 1, "the overlay's sandbox, held by the anchor");
+            const held = sandboxes()[0];
+            for (let round = 1; round <= 10; round++) {
+                const started = service();
+                assert.strictEqual(started.status, 0, `round ${round}: ${started.stderr}`);
+                assert.strictEqual(host.admin(["rm", "--force", "service"]).status, 0);
+                assert.deepStrictEqual(sandboxes(), [held], `round ${round}: the sandbox went`);
+            }
+            const stop = host.admin(["stop", "--time", "10", String(declared.name)]);
+            assert.strictEqual(stop.status, 0, stop.stderr);
+            assert.strictEqual(
+                host.admin(["inspect", "--format", "{{.State.ExitCode}}", String(declared.name)]).stdout.trim(),
+                "0",
+                "the anchor stops at once on SIGTERM",
+            );
+        } finally {
+            host.admin(["rm", "--force", "service", String(declared.name)]);
         }
     });
 

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { joinScript, joinTokenVariable } from "../../components/swarm/joinScript";
 import { unjoinedInstances } from "../../components/swarm/rejoin";
+import { containerGaps } from "../../policy/policies/containerHardened";
 
 const scaleSetType = "azure-native:compute:VirtualMachineScaleSet";
 const managerType = "pulumi-nodejs:dynamic/azure-docker-host:SwarmManager";
@@ -200,6 +201,31 @@ describe("swarm mode", () => {
         }
         assert.strictEqual(await three.output("swarmManagerAddress"), "10.20.1.4:2377");
         assert.strictEqual(await three.output("swarmWorkers"), 3);
+    });
+
+    it("keeps an anchor on the overlay that no change of the services' settings replaces", async () => {
+        const anchor = three.one("docker:index/container:Container", "docker-overlay-anchor");
+        assert.deepStrictEqual(anchor.inputs.networksAdvanced, [{ name: "azure-docker-host-swarm" }]);
+        assert.deepStrictEqual(containerGaps(anchor.inputs), [], "hardened as the services are");
+        const limit = three.one(
+            "pulumi-nodejs:dynamic/azure-docker-host:ContainerPidsLimit",
+            "docker-overlay-anchor-pids",
+        );
+        assert.strictEqual(limit.inputs.containerId, "docker-overlay-anchor-id");
+        // Everything a user may change about the services at once, and the anchor is the same.
+        const changed = await withWorkers(3, {
+            redisImage: "redis:7.4.3-bookworm",
+            mongodbBaseImage: "mongo:7.0.17-jammy",
+            redisMemoryMb: "512",
+            mongodbPublish: "none",
+            mongodbEnabled: "false",
+        });
+        for (const [type, name] of [
+            ["docker:index/container:Container", "docker-overlay-anchor"],
+            ["docker:index/remoteImage:RemoteImage", "docker-overlay-anchor-image"],
+        ] as const) {
+            assert.strictEqual(plain(changed.one(type, name)), plain(three.one(type, name)), name);
+        }
     });
 
     it("reconciles membership after every change of the scale set", () => {

@@ -6,15 +6,16 @@ import { generatePrivateKeyPem, publicKeyPemOf, selfSignedCertPem, signedCertPem
 import { publishName } from "../azure/behaviours/hosts";
 import { harnessAddress } from "../azure/machine/network";
 import { run } from "../azure/machine/shell";
-import { buildStandInImages } from "../images/standInImages";
+import { anchorRegistryHost, buildStandInImages } from "../images/standInImages";
 
 /**
  * The machine's trust store. dockerd verifies Docker Hub against the system's roots only (moby's
  * registry service gives the official index no certs.d), as Docker Hub's certificate is publicly
  * trusted; so the stand-in's CA joins the bundle, bound over it in the lifecycle's mount namespace.
+ * The same stand-in answers for the registry of the swarm overlay's anchor image.
  */
 const systemBundle = "/etc/ssl/certs/ca-certificates.crt";
-const hubHosts = ["registry-1.docker.io", "index.docker.io"];
+const hubHosts = ["registry-1.docker.io", "index.docker.io", anchorRegistryHost];
 
 /**
  * Docker Hub, as the emulated cloud's VMs see it: the registry stand-in (built with the toolchain)

@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { overlayAnchorImage } from "../../../components/services/overlayAnchor";
 import { busyboxRootfsTar, ImageFile } from "../../harness/busyboxImage";
+import { pauseImageConfig, pauseRootfsTar } from "../../harness/pauseImage";
 import { runTool } from "../../harness/tools";
 
 /** One image the registry stand-in serves: its repository and tag, root file system and config. */
@@ -86,11 +88,18 @@ function mongoRootfs(tag: string): { tar: string; dispose(): void } {
     ]);
 }
 
+/** The registry that serves the anchor's image, and the image's path there. */
+export const [anchorRegistryHost, anchorRepositoryPath] = (() => {
+    const [host, ...rest] = overlayAnchorImage.split("/");
+    return [host!, rest.join("/")];
+})();
+
 const path_ = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /**
  * The images the registry stand-in holds, under the names the program pulls and builds from:
- * redis and mongo at the program's default tags and at the next ones (for a pin raised).
+ * redis and mongo at the program's default tags and at the next ones (for a pin raised), and the
+ * swarm overlay's anchor.
  */
 export function buildStandInImages(tags: { redis: readonly string[]; mongo: readonly string[] }): {
     images: StandInImage[];
@@ -98,18 +107,20 @@ export function buildStandInImages(tags: { redis: readonly string[]; mongo: read
 } {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "adh-images-"));
     // One root per tag, so that each tag is an image of its own, as a raised pin is.
-    const roots = [
-        ...tags.redis.map((tag) => ({
-            reference: `library/redis:${tag}`,
-            rootfs: redisRootfs(tag),
-            kind: "redis" as const,
-        })),
-        ...tags.mongo.map((tag) => ({
-            reference: `library/mongo:${tag}`,
-            rootfs: mongoRootfs(tag),
-            kind: "mongo" as const,
-        })),
-    ];
+    const roots: { reference: string; rootfs: { tar: string; dispose(): void }; kind: "redis" | "mongo" | "pause" }[] =
+        [
+            ...tags.redis.map((tag) => ({
+                reference: `library/redis:${tag}`,
+                rootfs: redisRootfs(tag),
+                kind: "redis" as const,
+            })),
+            ...tags.mongo.map((tag) => ({
+                reference: `library/mongo:${tag}`,
+                rootfs: mongoRootfs(tag),
+                kind: "mongo" as const,
+            })),
+            { reference: anchorRepositoryPath, rootfs: pauseRootfsTar(), kind: "pause" },
+        ];
     const config = (name: string, value: unknown) => {
         const file = path.join(work, `${name}.json`);
         fs.writeFileSync(file, JSON.stringify(value));
@@ -129,11 +140,12 @@ export function buildStandInImages(tags: { redis: readonly string[]; mongo: read
         Volumes: { "/data/db": {}, "/data/configdb": {} },
         ExposedPorts: { "27017/tcp": {} },
     });
+    const configs = { redis: redisConfig, mongo: mongoConfig, pause: config("pause", pauseImageConfig) };
     return {
         images: roots.map((root) => ({
             reference: root.reference,
             rootfs: root.rootfs.tar,
-            config: root.kind === "redis" ? redisConfig : mongoConfig,
+            config: configs[root.kind],
         })),
         dispose() {
             for (const root of roots) {
