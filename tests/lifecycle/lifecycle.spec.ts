@@ -526,6 +526,14 @@ for (const provisioner of ["cloud-init", "docker-extension"] as const) {
                 // The gate's refresh asks the daemon which certificate it serves: still the issued one.
                 await life.stack.must(["refresh", "--yes", "--expect-no-changes", "--skip-preview"]);
                 assert.deepStrictEqual(await life.markers.missing(), []);
+                // The swarm's anchor is a container on the overlay like the services, and comes back as they do.
+                const anchor = await life.operator.mustDocker([
+                    "inspect",
+                    "--format",
+                    "{{.State.Status}}",
+                    overlayAnchorName,
+                ]);
+                assert.strictEqual(anchor.trim(), "running");
             });
 
             it("converges after Docker restarts in the middle of an up that writes a volume file", async () => {
