@@ -12,14 +12,18 @@ export const startLeftContainersDropInPath =
  * not started with the others when dockerd comes up: dockerd starts it once, after the swarm
  * component is ready, logs a failed start and never tries again (daemon.go, restartSwarmContainers;
  * moby/moby#32607 is that race, open). The lifecycle met it when a restored disk came up in swarm
- * mode: redis came back, mongodb stayed `Exited (255)`.
+ * mode: redis came back, mongodb stayed `Exited (255)`. After a clean reboot it met it again: the
+ * overlay's anchor had exited 0 when Docker stopped, failed that one start and stayed exited with
+ * the start's error (daemon/start.go records the error, sets 128 over a zero exit code and keeps
+ * any other).
  *
  * It starts exactly what Docker's restore would have: a container whose restart policy is `always`
- * or `unless-stopped` and whose exit code is 255, which is what dockerd records for a container
- * that was running when its daemon went away, or that it then failed to start. A container stopped
- * by hand exits 0, 137 or 143 and stays stopped. It waits (45 s at most) for the swarm to settle,
- * then tries five times, three seconds apart, and names what it could not start. Bounded, and
- * run as `ExecStartPost=-`, so it can delay docker.service's start, never fail it.
+ * or `unless-stopped` and that is exited either with 255, which dockerd records for a container
+ * that was running when its daemon went away, or with the error of a start that failed. A
+ * container stopped by hand has no such error, whatever its exit code, and stays stopped. It
+ * waits (45 s at most) for the swarm to settle, then tries five times, three seconds apart, and
+ * names what it could not start. Bounded, and run as `ExecStartPost=-`, so it can delay
+ * docker.service's start, never fail it.
  */
 export function startLeftContainersScript(): string {
     return `#!/bin/sh
@@ -34,8 +38,8 @@ for _ in $(seq 1 15); do
 done
 left_exited() {
   docker ps --all --quiet --no-trunc --filter status=exited |
-    xargs -r docker inspect --format '{{.Id}} {{.HostConfig.RestartPolicy.Name}} {{.State.ExitCode}} {{.Name}}' |
-    awk '$3 == 255 && ($2 == "always" || $2 == "unless-stopped") { print $1 " " $4 }'
+    xargs -r docker inspect --format '{{.Id}} {{.HostConfig.RestartPolicy.Name}} {{.State.ExitCode}} {{.Name}} {{.State.Error}}' |
+    awk '($3 == 255 || $5 != "") && ($2 == "always" || $2 == "unless-stopped") { print $1 " " $4 }'
 }
 for round in 1 2 3 4 5; do
   left=$(left_exited)

@@ -2,6 +2,8 @@ import "../harness/mocks";
 import * as assert from "assert";
 import { spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { startLeftContainersScript } from "../../components/host/leftContainers";
 import { joinScript, joinTokenVariable } from "../../components/swarm/joinScript";
 import { leaveSwarmScript } from "../../components/swarm/workerBoot";
@@ -43,6 +45,7 @@ describe("a swarm of three nodes built by the program (rehearsal)", function () 
     let material: Material;
     let encrypted = false;
     let managerOuts: { managerAddress: string; workerToken: string; nodeId: string };
+    let managerLaunch: Parameters<typeof LocalDockerd.start>[1];
 
     const manager = () => daemons[0]!;
     const dial = () => ({
@@ -71,6 +74,7 @@ describe("a swarm of three nodes built by the program (rehearsal)", function () 
         }
         lab = await SwarmLab.create(3);
         const host = provisionHost("docker-extension", run);
+        managerLaunch = host.first.launch;
         daemons.push(
             await LocalDockerd.start(lab.nodes[0]!.network, host.first.launch, { executable: host.executable }),
         );
@@ -313,6 +317,53 @@ describe("a swarm of three nodes built by the program (rehearsal)", function () 
             assert.deepStrictEqual([again.status, again.stdout], [0, ""], "nothing left to start");
         } finally {
             host.admin(["rm", "--force", "left", "stopped"]);
+        }
+    });
+
+    it("starts, after a clean restart of Docker, a container on the overlay whose one start failed; one stopped by hand stays stopped", async () => {
+        const host = manager();
+        const state = (name: string) =>
+            host
+                .admin(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.State.Error}}", name])
+                .stdout.trim();
+        // A bind source that goes away makes dockerd's one start after its restart fail, as the
+        // overlay's teardown race does, and comes back for the hook's start.
+        const source = fs.mkdtempSync(path.join(os.tmpdir(), "adh-left-"));
+        // Each exits 0 on SIGTERM, as pause does when Docker stops it.
+        const cleanExit = ["sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait"];
+        for (const name of ["graceful", "byhand"]) {
+            const started = host.admin([
+                "run",
+                "--detach",
+                "--name",
+                name,
+                "--restart",
+                "unless-stopped",
+                "--network",
+                overlay,
+                "--mount",
+                `type=bind,source=${source},target=/mnt`,
+                image,
+                ...cleanExit,
+            ]);
+            assert.strictEqual(started.status, 0, started.stderr);
+        }
+        assert.strictEqual(host.admin(["stop", "byhand"]).status, 0);
+        try {
+            fs.rmSync(source, { recursive: true });
+            await host.restart(managerLaunch);
+            await until(() => /^exited \d+ \S/.test(state("graceful")), "dockerd's failed start of graceful");
+            const [, exitCode] = state("graceful").split(" ");
+            assert.notStrictEqual(exitCode, "255", "the failed start is told by its error, not by 255");
+            fs.mkdirSync(source);
+            const hook = await runAsCustomScript(lab!.nodes[0]!.network, startLeftContainersScript(), host.socket);
+            assert.strictEqual(hook.status, 0, hook.stderr);
+            assert.match(hook.stdout, /started \/graceful, left exited by the daemon's restart/);
+            assert.match(state("graceful"), /^running /);
+            assert.strictEqual(state("byhand"), "exited 0", "a stop by hand is kept");
+        } finally {
+            host.admin(["rm", "--force", "graceful", "byhand"]);
+            fs.rmSync(source, { recursive: true, force: true });
         }
     });
 
