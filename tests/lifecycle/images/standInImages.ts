@@ -107,20 +107,19 @@ export function buildStandInImages(tags: { redis: readonly string[]; mongo: read
 } {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "adh-images-"));
     // One root per tag, so that each tag is an image of its own, as a raised pin is.
-    const roots: { reference: string; rootfs: { tar: string; dispose(): void }; kind: "redis" | "mongo" | "pause" }[] =
-        [
-            ...tags.redis.map((tag) => ({
-                reference: `library/redis:${tag}`,
-                rootfs: redisRootfs(tag),
-                kind: "redis" as const,
-            })),
-            ...tags.mongo.map((tag) => ({
-                reference: `library/mongo:${tag}`,
-                rootfs: mongoRootfs(tag),
-                kind: "mongo" as const,
-            })),
-            { reference: anchorRepositoryPath, rootfs: pauseRootfsTar(), kind: "pause" },
-        ];
+    const roots = [
+        ...tags.redis.map((tag) => ({
+            reference: `library/redis:${tag}`,
+            rootfs: redisRootfs(tag),
+            kind: "redis" as const,
+        })),
+        ...tags.mongo.map((tag) => ({
+            reference: `library/mongo:${tag}`,
+            rootfs: mongoRootfs(tag),
+            kind: "mongo" as const,
+        })),
+        { reference: anchorRepositoryPath, rootfs: pauseRootfsTar(), kind: "pause" as const },
+    ];
     const config = (name: string, value: unknown) => {
         const file = path.join(work, `${name}.json`);
         fs.writeFileSync(file, JSON.stringify(value));
