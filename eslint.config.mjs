@@ -3,8 +3,11 @@ import js from "@eslint/js";
 import { builtinModules } from "node:module";
 import tseslint from "typescript-eslint";
 
+const builtins = builtinModules.map((name) => name.replace(/[/]/g, "\\/")).join("|");
 /** Anything but a Node built-in module (with or without `node:`) or a file of the same folder. */
-const builtinOrOwn = `^(?!(node:)?(${builtinModules.map((name) => name.replace(/[/]/g, "\\/")).join("|")})$|\\./)`;
+const builtinOrOwn = `^(?!(node:)?(${builtins})$|\\./)`;
+/** Anything but a Node built-in module or a file of the project. */
+const builtinOrProject = `^(?!(node:)?(${builtins})$|\\.\\.?/)`;
 
 export default tseslint.config(
     { ignores: ["node_modules/", "dist/", ".tools/", ".bench/"] },
@@ -98,8 +101,9 @@ export default tseslint.config(
         },
     },
     {
-        // Pulumi serializes the engine client into the dynamic providers' state: anything it imports
-        // beyond Node's built-ins would have to be serialized with it, or break on the next update.
+        // The dynamic providers are bundled into their resources' state with the engine client, and
+        // run from there by Pulumi's dynamic-provider host: a package they import would not be in the
+        // bundle (providerBundle refuses it), only Node's built-ins and the project's own files.
         files: ["components/engine/**/*.ts"],
         rules: {
             "no-restricted-imports": [
@@ -109,7 +113,26 @@ export default tseslint.config(
                         {
                             regex: builtinOrOwn,
                             message:
-                                "components/engine is carried into dynamic providers' state: import Node built-ins and engine files only",
+                                "components/engine is bundled into dynamic providers' state: import Node built-ins and engine files only",
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        // Types are erased before bundling: a provider may name the SDK's types, never its code.
+        files: ["components/**/*Provider.ts", "components/dynamic/reconciled.ts"],
+        rules: {
+            "@typescript-eslint/no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        {
+                            regex: builtinOrProject,
+                            allowTypeImports: true,
+                            message:
+                                "a dynamic provider is bundled into state: import Node built-ins and the project's own files only",
                         },
                     ],
                 },

@@ -3,9 +3,9 @@ import type { DialInputs } from "../engine";
 
 /**
  * The one shape of this program's dynamic resources: each one reconciles something on a Docker
- * daemon (a pids limit, a file in a volume, the swarm's membership) with its inputs. Pulumi
- * serializes the provider this returns, and the functions it calls, into the state, so the spec's
- * functions may use Node's built-ins and components/engine only.
+ * daemon (a pids limit, a file in a volume, the swarm's membership) with its inputs. The provider
+ * this returns lives in a `*Provider.ts` module, bundled with what it imports into the state
+ * (providerBundle.ts), so the spec's functions may use Node's built-ins and components/engine only.
  */
 export interface ReconciledSpec<Inputs, Outputs> {
     /**

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DockerEndpoint } from "../engine";
 import { ClientTlsBundle, dialInputs } from "../pki/bundles";
+import { providerBundle } from "./providerBundle";
 
 /** Where a dynamic resource's daemon is and how to reach it: every such resource's args have these. */
 export interface DaemonArgs {
@@ -10,13 +11,16 @@ export interface DaemonArgs {
 
 /**
  * The one shape of this program's dynamic resources: a resource of type
- * `azure-docker-host:<type>` whose inputs are the dial inputs (kept in state, so a refresh can
- * read the daemon) and its own, with the client's key, and whatever else it names, secret in
- * its outputs.
+ * `pulumi-nodejs:dynamic/azure-docker-host:<type>`, served by Pulumi's dynamic-provider host from
+ * the bundled provider module in its `__provider` input, whose inputs are the dial inputs (kept in
+ * state, so a refresh can read the daemon) and its own, with the client's key, and whatever else it
+ * names, secret in its outputs. The type and inputs are those `pulumi.dynamic.Resource` writes,
+ * so stacks that an earlier release made with it keep their URNs and state.
  */
-export abstract class DaemonResource extends pulumi.dynamic.Resource {
+export abstract class DaemonResource extends pulumi.CustomResource {
     protected constructor(
-        provider: pulumi.dynamic.ResourceProvider,
+        /** The provider module's file: it imports Node's built-ins and our modules only, and exports `handler`. */
+        providerModule: string,
         type: string,
         name: string,
         daemon: DaemonArgs,
@@ -25,12 +29,10 @@ export abstract class DaemonResource extends pulumi.dynamic.Resource {
         secretOutputs: readonly string[] = [],
     ) {
         super(
-            provider,
+            `pulumi-nodejs:dynamic/azure-docker-host:${type}`,
             name,
-            { ...dialInputs(daemon.endpoint, daemon.client), ...props },
+            { ...dialInputs(daemon.endpoint, daemon.client), ...props, __provider: providerBundle(providerModule) },
             { ...opts, additionalSecretOutputs: ["clientKeyPem", ...secretOutputs] },
-            "azure-docker-host",
-            type,
         );
     }
 }

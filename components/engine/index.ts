@@ -1,7 +1,7 @@
 /**
- * The Docker Engine API client the dynamic providers carry into the state. Pulumi serializes these
- * functions with the providers, so this folder may import Node's built-in modules and its own files,
- * nothing else (a lint rule and a test hold it to that).
+ * The Docker Engine API client the dynamic providers carry into the state. It is bundled with each
+ * provider (components/dynamic/providerBundle.ts), so this folder may import Node's built-in modules
+ * and its own files, nothing else (a lint rule and the bundler hold it to that).
  */
 export { tarArchive, untarFiles } from "./archive";
 export type { ArchiveFile } from "./archive";

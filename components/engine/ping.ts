@@ -71,8 +71,9 @@ export interface DockerNotReadyDetails {
 }
 
 /**
- * A plain Error rather than a subclass: this code is serialized into the dynamic provider, and the
- * closure serializer turns `class ... extends Error` into `Error.call(this)`, which drops the message.
+ * A plain Error rather than a subclass: states written by earlier releases hold this code as
+ * Pulumi's closure serializer rewrote it, and it turns `class ... extends Error` into
+ * `Error.call(this)`, which drops the message; one shape keeps old and new states alike.
  */
 export function dockerNotReadyError(details: DockerNotReadyDetails): Error & DockerNotReadyDetails {
     const message =

@@ -3,11 +3,11 @@ import * as assert from "assert";
 import * as https from "https";
 import * as net from "net";
 import * as tls from "tls";
-import { readinessGateProvider } from "../../components/host/readinessGate";
-import { containerPidsLimitProvider } from "../../components/services/containerPidsLimit";
-import { volumeFileProvider } from "../../components/services/volumeFile";
-import { swarmManagerProvider } from "../../components/swarm/manager";
-import { swarmMembershipProvider } from "../../components/swarm/membership";
+import { readinessGateProvider } from "../../components/host/readinessGateProvider";
+import { containerPidsLimitProvider } from "../../components/services/containerPidsLimitProvider";
+import { volumeFileProvider } from "../../components/services/volumeFileProvider";
+import { swarmManagerProvider } from "../../components/swarm/managerProvider";
+import { swarmMembershipProvider } from "../../components/swarm/membershipProvider";
 import { armStandIn, runProgram, validConfig } from "../harness/program";
 
 const gateType = "pulumi-nodejs:dynamic/azure-docker-host:DockerReadinessGate";
