@@ -71,9 +71,9 @@ export interface DockerNotReadyDetails {
 }
 
 /**
- * A plain Error rather than a subclass: states written by earlier releases hold this code as
- * Pulumi's closure serializer rewrote it, and it turns `class ... extends Error` into
- * `Error.call(this)`, which drops the message; one shape keeps old and new states alike.
+ * A plain Error named DockerNotReadyError, with the details as fields: what callers match on. (It
+ * was a plain Error because Pulumi's closure serializer, which earlier releases used, turned
+ * `class ... extends Error` into `Error.call(this)`; the esbuild bundle keeps classes as written.)
  */
 export function dockerNotReadyError(details: DockerNotReadyDetails): Error & DockerNotReadyDetails {
     const message =
