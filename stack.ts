@@ -8,6 +8,7 @@ import { Deployment } from "./config/azure";
 import { ServiceArgs, Services } from "./components/services";
 import { Swarm } from "./components/swarm";
 import { ServiceSettings, StackConfig } from "./config";
+import { withoutVersionedTypeAliases } from "./versionedAliases";
 
 /** The stack's outputs: how operators and tools reach the host. Secrets stay secret. */
 export interface StackOutputs {
@@ -49,89 +50,115 @@ export function declareStack(config: StackConfig, deployment: Deployment): Stack
     const name = "docker";
     const { network: net, host: settings, certificates } = config;
     const swarm = config.swarm.workers > 0;
+    // Given to each top-level component, so every resource of the stack inherits it.
+    const options = { transformations: [withoutVersionedTypeAliases] };
 
-    const network = new Network(name, {
-        location: net.location,
-        vnetAddressSpace: net.vnetAddressSpace,
-        subnetAddressPrefix: net.subnetAddressPrefix,
-        allowedSourceRanges: net.allowedSourceRanges,
-        dockerPort: settings.dockerPort,
-        dnsLabel: net.dnsLabel,
-        labelStem: config.stack,
-        swarm,
-    });
+    const network = new Network(
+        name,
+        {
+            location: net.location,
+            vnetAddressSpace: net.vnetAddressSpace,
+            subnetAddressPrefix: net.subnetAddressPrefix,
+            allowedSourceRanges: net.allowedSourceRanges,
+            dockerPort: settings.dockerPort,
+            dnsLabel: net.dnsLabel,
+            labelStem: config.stack,
+            swarm,
+        },
+        options,
+    );
 
-    const pki = new Pki(name, {
-        caValidityHours: certificates.caValidityHours,
-        validityHours: certificates.validityHours,
-        earlyRenewalHours: certificates.earlyRenewalHours,
-        generations: certificates.generations,
-        fqdn: network.fqdn,
-        publicIpAddress: network.publicIpAddress,
-    });
+    const pki = new Pki(
+        name,
+        {
+            caValidityHours: certificates.caValidityHours,
+            validityHours: certificates.validityHours,
+            earlyRenewalHours: certificates.earlyRenewalHours,
+            generations: certificates.generations,
+            fqdn: network.fqdn,
+            publicIpAddress: network.publicIpAddress,
+        },
+        options,
+    );
 
-    const host = new DockerHost(name, {
-        provisioner: deployment.provisioner,
-        vmSize: settings.vmSize,
-        diskControllerType: deployment.diskControllerType,
-        computerName: hostnameFor(config.stack),
-        adminUsername: settings.adminUsername,
-        sshPublicKey: settings.sshPublicKey,
-        // A generated key was the Pki's before it moved into the host.
-        sshKeyFormerParent: pki.urn,
-        dockerPort: settings.dockerPort,
-        swarm,
-        dataDiskSizeGb: settings.dataDiskSizeGb,
-        ...(settings.dataDiskSource ? { dataDiskSource: settings.dataDiskSource } : {}),
-        readinessTimeoutSeconds: settings.readinessTimeoutSeconds,
-        ...(settings.autoShutdown ? { autoShutdown: settings.autoShutdown } : {}),
-        ...(deployment.stoppedHint ? { stoppedHint: deployment.stoppedHint } : {}),
-        resourceGroupName: network.resourceGroupName,
-        location: network.location,
-        subnetId: network.subnetId,
-        publicIpId: network.publicIpId,
-        fqdn: network.fqdn,
-        server: pki.server,
-        client: pki.client,
-    });
+    const host = new DockerHost(
+        name,
+        {
+            provisioner: deployment.provisioner,
+            vmSize: settings.vmSize,
+            diskControllerType: deployment.diskControllerType,
+            computerName: hostnameFor(config.stack),
+            adminUsername: settings.adminUsername,
+            sshPublicKey: settings.sshPublicKey,
+            // A generated key was the Pki's before it moved into the host.
+            sshKeyFormerParent: pki.urn,
+            dockerPort: settings.dockerPort,
+            swarm,
+            dataDiskSizeGb: settings.dataDiskSizeGb,
+            ...(settings.dataDiskSource ? { dataDiskSource: settings.dataDiskSource } : {}),
+            readinessTimeoutSeconds: settings.readinessTimeoutSeconds,
+            ...(settings.autoShutdown ? { autoShutdown: settings.autoShutdown } : {}),
+            ...(deployment.stoppedHint ? { stoppedHint: deployment.stoppedHint } : {}),
+            resourceGroupName: network.resourceGroupName,
+            location: network.location,
+            subnetId: network.subnetId,
+            publicIpId: network.publicIpId,
+            fqdn: network.fqdn,
+            server: pki.server,
+            client: pki.client,
+        },
+        options,
+    );
 
     const backup =
         config.backup.retentionDays > 0
-            ? new DataDiskBackup(name, {
-                  retentionDays: config.backup.retentionDays,
-                  diskId: host.dataDiskId,
-                  diskName: host.dataDiskName,
-                  location: network.location,
-              })
+            ? new DataDiskBackup(
+                  name,
+                  {
+                      retentionDays: config.backup.retentionDays,
+                      diskId: host.dataDiskId,
+                      diskName: host.dataDiskName,
+                      location: network.location,
+                  },
+                  options,
+              )
             : undefined;
 
     const cluster = swarm
-        ? new Swarm(name, {
-              workers: config.swarm.workers,
-              workerVmSize: config.swarm.workerVmSize,
-              endpoint: host.endpoint,
-              client: pki.client,
-              managerPrivateIp: host.privateIpAddress,
-              hostRevision: host.revision,
-              vnetAddressSpace: net.vnetAddressSpace,
-              resourceGroupName: network.resourceGroupName,
-              location: network.location,
-              subnetId: network.subnetId,
-              computerNamePrefix: `${hostnameFor(config.stack).slice(0, 12).replace(/-+$/, "")}-w`,
-              adminUsername: settings.adminUsername,
-              sshPublicKey: host.sshPublicKey,
-              ...(deployment.scaleSetInstances ? { scaleSetInstances: deployment.scaleSetInstances } : {}),
-              hostStopped: deployment.stoppedHint !== undefined,
-          })
+        ? new Swarm(
+              name,
+              {
+                  workers: config.swarm.workers,
+                  workerVmSize: config.swarm.workerVmSize,
+                  endpoint: host.endpoint,
+                  client: pki.client,
+                  managerPrivateIp: host.privateIpAddress,
+                  hostRevision: host.revision,
+                  vnetAddressSpace: net.vnetAddressSpace,
+                  resourceGroupName: network.resourceGroupName,
+                  location: network.location,
+                  subnetId: network.subnetId,
+                  computerNamePrefix: `${hostnameFor(config.stack).slice(0, 12).replace(/-+$/, "")}-w`,
+                  adminUsername: settings.adminUsername,
+                  sshPublicKey: host.sshPublicKey,
+                  ...(deployment.scaleSetInstances ? { scaleSetInstances: deployment.scaleSetInstances } : {}),
+                  hostStopped: deployment.stoppedHint !== undefined,
+              },
+              options,
+          )
         : undefined;
 
-    const services = new Services(name, {
-        endpoint: host.endpoint,
-        client: pki.client,
-        redis: serviceArgs(config.services.redis),
-        mongodb: serviceArgs(config.services.mongodb),
-        swarm: cluster?.manager,
-    });
+    const services = new Services(
+        name,
+        {
+            endpoint: host.endpoint,
+            client: pki.client,
+            redis: serviceArgs(config.services.redis),
+            mongodb: serviceArgs(config.services.mongodb),
+            swarm: cluster?.manager,
+        },
+        options,
+    );
 
     const sshTarget = pulumi.interpolate`${settings.adminUsername}@${network.fqdn}`;
     const forwards = services.loopbackPorts.map((port) => `-L ${port}:127.0.0.1:${port}`);
