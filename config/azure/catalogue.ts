@@ -1,4 +1,4 @@
-import type { ComputeManagementClient } from "@azure/arm-compute";
+import type { ComputeClient } from "../../azure/clients";
 import type { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import { allPages, asked, askedOrAbsent } from "../../azure/failures";
 import { ExtensionHandler, MarketplaceImage } from "../../catalogue/provisioners";
@@ -10,7 +10,7 @@ export interface CatalogueSource {
     readonly cloud: ResourceManagerCloud;
     readonly subscriptionId: string;
     /** Made on first use, once. */
-    compute(): Promise<ComputeManagementClient>;
+    compute(): Promise<ComputeClient>;
     subscriptions(): Promise<SubscriptionClient>;
 }
 

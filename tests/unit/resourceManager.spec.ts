@@ -1,8 +1,23 @@
 import * as assert from "assert";
 import { azureError, retryAfterSeconds } from "../../azure/bounds";
+import { computeClient, fixedTokenCredential } from "../../azure/clients";
 import { resolveCloud } from "../../config/azure/resourceManager";
 
 describe("Resource Manager client", () => {
+    it("builds each compute group it uses as the SDK's aggregate client does, operation for operation", async () => {
+        const credential = fixedTokenCredential("token");
+        const endpoint = "https://management.azure.com";
+        const ours = await computeClient({ endpoint, credential: async () => credential }, "subscription");
+        const { ComputeManagementClient } = await import("@azure/arm-compute");
+        const aggregate = new ComputeManagementClient(credential, "subscription", { endpoint });
+        const operations = (group: object) => Object.keys(group).sort();
+        for (const [name, group] of Object.entries(ours)) {
+            assert.deepStrictEqual(operations(group), operations(aggregate[name as keyof typeof ours]), name);
+            assert.ok(operations(group).length > 0, `${name} has no operations`);
+        }
+        assert.ok(operations(ours.virtualMachines).includes("instanceView"));
+    });
+
     it("finds each cloud's endpoint by the names the azure-native provider accepts; an unknown name means public", async () => {
         const endpoint = async (environment: string | undefined) =>
             (await resolveCloud({ metadataHost: undefined, environment })).endpoint;
