@@ -6,17 +6,23 @@ const defaultVersionToken = /^azure-native:([^:/]+):([^:]+)$/;
 const versionedToken = /^azure-native:([^:/]+)\/v[^:]+:([^:]+)$/;
 
 /**
- * True when the alias says nothing but "this resource was once declared as `module/v<version>:Type`":
- * the shape azure-native adds to each of its resources, one per API version it ever published.
+ * For a resource of this type, the test of an alias that says nothing but "this resource was once
+ * declared as `module/v<version>:Type`": the shape azure-native adds to each of its resources, one per
+ * API version it ever published. Undefined for a type outside azure-native's default modules.
  */
-function isVersionedTypeAlias(alias: pulumi.Input<pulumi.URN | pulumi.Alias>, type: string): boolean {
+function versionedTypeAliasOf(type: string): ((alias: pulumi.Input<pulumi.URN | pulumi.Alias>) => boolean) | undefined {
     const own = defaultVersionToken.exec(type);
-    if (own === null || typeof alias !== "object" || pulumi.Output.isInstance(alias)) {
-        return false;
+    if (own === null) {
+        return undefined;
     }
-    const { type: aliasType, ...rest } = alias as pulumi.Alias;
-    const versioned = typeof aliasType === "string" ? versionedToken.exec(aliasType) : null;
-    return Object.keys(rest).length === 0 && versioned?.[1] === own[1] && versioned?.[2] === own[2];
+    return (alias) => {
+        if (typeof alias !== "object" || pulumi.Output.isInstance(alias)) {
+            return false;
+        }
+        const { type: aliasType, ...rest } = alias as pulumi.Alias;
+        const versioned = typeof aliasType === "string" ? versionedToken.exec(aliasType) : null;
+        return Object.keys(rest).length === 0 && versioned?.[1] === own[1] && versioned?.[2] === own[2];
+    };
 }
 
 /**
@@ -33,9 +39,10 @@ function isVersionedTypeAlias(alias: pulumi.Input<pulumi.URN | pulumi.Alias>, ty
  * spare that work), and inherited by every child of the component given it.
  */
 export const withoutVersionedTypeAliases: pulumi.ResourceTransformation = ({ type, props, opts }) => {
-    const aliases = opts.aliases;
-    if (aliases === undefined || !aliases.some((alias) => isVersionedTypeAlias(alias, type))) {
+    const isVersioned = versionedTypeAliasOf(type);
+    if (isVersioned === undefined || opts.aliases === undefined) {
         return undefined;
     }
-    return { props, opts: { ...opts, aliases: aliases.filter((alias) => !isVersionedTypeAlias(alias, type)) } };
+    const kept = opts.aliases.filter((alias) => !isVersioned(alias));
+    return kept.length === opts.aliases.length ? undefined : { props, opts: { ...opts, aliases: kept } };
 };
