@@ -59,13 +59,30 @@ export class MountedDisk {
         return copy;
     }
 
+    /** Unmounts, detaches and deletes the disk; the caller has stopped every process using it. */
     dispose(): void {
         // Recursively: a daemon on the disk may leave its own mounts under it.
-        runTool("umount", ["--recursive", this.mountPoint]);
+        const unmount = runTool("umount", ["--recursive", this.mountPoint]);
+        if (unmount.status !== 0 && isMounted(this.mountPoint)) {
+            // Deleting a mounted directory would fail on EBUSY, or worse, delete the disk's files.
+            throw new Error(
+                `umount ${this.mountPoint} failed (${unmount.stderr.trim()}); still using it: ` +
+                    `${writersOf(this.mountPoint).join(", ") || "no process"}`,
+            );
+        }
         runTool("losetup", ["--detach", this.device]);
         fs.rmSync(this.mountPoint, { recursive: true, force: true });
         fs.rmSync(path.dirname(this.image), { recursive: true, force: true });
     }
+}
+
+/** Whether something is mounted at `directory`, as the kernel's mount table says. */
+function isMounted(directory: string): boolean {
+    const resolved = fs.realpathSync(directory);
+    return fs
+        .readFileSync("/proc/self/mounts", "utf8")
+        .split("\n")
+        .some((line) => line.split(" ")[1] === resolved);
 }
 
 /** Every process holding a file open under `mountPoint`: what must stop while its disk is copied. */

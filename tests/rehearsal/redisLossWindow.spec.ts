@@ -82,6 +82,17 @@ class SteadyWriter {
     }
 }
 
+/** Sends SIGKILL and resolves once the process has exited (at once if it already had). */
+function killed(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) {
+        return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+    });
+}
+
 /**
  * Redis's loss window on a restore: the program's redis.conf, run by a real redis-server on an ext4
  * data disk under a steady write load; a crash-consistent snapshot of that disk taken while it runs
@@ -111,14 +122,18 @@ describe("redis's loss window on a restore from a crash-consistent snapshot (reh
         [uid, gid] = String(container.user).split(":").map(Number) as [number, number];
     });
 
-    afterEach(() => {
-        for (const server of servers.splice(0)) {
-            server.kill("SIGKILL");
-        }
+    /**
+     * Kills every server and waits for each to exit before its disk is unmounted: a kill only sends
+     * the signal, and a server not yet reaped still holds its files open, so the unmount would fail.
+     */
+    async function stopServersAndDisks(): Promise<void> {
+        await Promise.all(servers.splice(0).map(killed));
         for (const disk of disks.splice(0)) {
             disk.dispose();
         }
-    });
+    }
+
+    afterEach(stopServersAndDisks);
 
     /** redis-server as the container runs it (its user, no capabilities), its data on `disk`. */
     async function startRedis(disk: MountedDisk): Promise<{ server: ChildProcess; port: number }> {
@@ -196,12 +211,7 @@ describe("redis's loss window on a restore from a crash-consistent snapshot (reh
         const results = [];
         for (let run = 0; run < runs; run++) {
             results.push(await snapshotUnderLoad(1_500 + Math.random() * 1_000));
-            for (const server of servers.splice(0)) {
-                server.kill("SIGKILL");
-            }
-            for (const disk of disks.splice(0)) {
-                disk.dispose();
-            }
+            await stopServersAndDisks();
         }
         const worst = results.reduce((a, b) => (b.windowMs > a.windowMs ? b : a));
         const summary = results
