@@ -42,7 +42,7 @@ function writeTypeCheckingProject(root: string): void {
 
 /** The mode as one would type it in a shell, e.g. to rerun a single child by hand. */
 export function describeMode(mode: TsNodeMode): string {
-    // Quoted only when needed, so that the JSON of TS_NODE_COMPILER_OPTIONS survives the shell.
+    // Quoted only when needed, so that a value with spaces or shell characters survives the shell.
     const quote = (value: string) => (/^[\w.,/:=-]*$/.test(value) ? value : `'${value}'`);
     const env = Object.entries(mode.env).map(([name, value]) => `${name}=${quote(value)}`);
     return [...env, `node -r ${mode.register}`].join(" ");
